@@ -1,0 +1,158 @@
+#!/usr/bin/env python3
+"""Peers for tesserae's bench: times NumPy and Dask on the inputs bench/run.ts generated.
+
+    peers.py --probe
+    peers.py --id B1 --input x=PATH [--input ...] --reps 5 --ref OUT.npy --rtol R --atol A
+
+Prints one JSON object on stdout. Loading the inputs and building Dask graphs happen
+before the clock starts; each peer runs once to warm up, then --reps timed runs.
+The reference result (computed with NumPy, untimed) is saved to --ref; masked results
+are saved as float with NaN where masked.
+"""
+import argparse
+import json
+import os
+import platform
+import statistics
+import sys
+import time
+
+import numpy as np
+
+try:
+    import dask
+    import dask.array as da
+except ImportError:
+    dask = None
+    da = None
+
+
+def b1_ndvi_mean(inp):
+    x = inp["x"]
+    red, nir = x[:, 2], x[:, 3]
+    peers = {"numpy": lambda: ((nir - red) / (nir + red)).mean(axis=0)}
+    if da is not None:
+        dx = da.from_array(x, chunks=(1, 4, 512, 512))
+        dred, dnir = dx[:, 2], dx[:, 3]
+        peers["dask"] = ((dnir - dred) / (dnir + dred)).mean(axis=0).compute
+    return peers, peers["numpy"]
+
+
+def b2_masked_median(inp):
+    data, mask = inp["data"], inp["mask"]
+    masked = np.ma.masked_array(data, mask=mask)
+    with_nan = np.where(mask, np.float32(np.nan), data)
+    peers = {
+        "numpy-ma": lambda: np.ma.median(masked, axis=0),
+        "numpy-nan": lambda: np.nanmedian(with_nan, axis=0),
+    }
+    if da is not None:
+        # nanmedian needs axis 0 in one chunk; split the rest so both threads have work.
+        dx = da.from_array(with_nan, chunks=(16, 1, 128, 512))
+        peers["dask"] = da.nanmedian(dx, axis=0).compute
+
+    def reference():
+        return np.ma.filled(np.ma.median(masked, axis=0).astype(data.dtype), np.nan)
+
+    return peers, reference
+
+
+def b3_std_all(inp):
+    x = inp["x"]
+    peers = {"numpy": lambda: x.std()}
+    if da is not None:
+        peers["dask"] = da.from_array(x, chunks=2**24).std().compute
+    return peers, peers["numpy"]
+
+
+def b4_overhead_10k(inp):
+    x = inp["x"]
+    peers = {}
+    if da is not None:
+        peers["dask"] = (da.from_array(x, chunks=100) + 1).sum().compute
+    return peers, lambda: (x + 1).sum()
+
+
+WORKLOADS = {
+    "B1": (b1_ndvi_mean, ["numpy", "dask"]),
+    "B2": (b2_masked_median, ["numpy-ma", "numpy-nan", "dask"]),
+    "B3": (b3_std_all, ["numpy", "dask"]),
+    "B4": (b4_overhead_10k, ["dask"]),
+}
+
+
+def versions():
+    return {
+        "python": platform.python_version(),
+        "executable": sys.executable,
+        "numpy": np.__version__,
+        "dask": dask.__version__ if dask is not None else None,
+    }
+
+
+def as_plain(result):
+    """A peer's result as a plain ndarray, NaN where masked."""
+    if np.ma.isMaskedArray(result) or result is np.ma.masked:
+        result = np.ma.asarray(result)
+        kind = result.dtype if result.dtype.kind == "f" else np.float64
+        return np.ma.filled(result.astype(kind), np.nan)
+    return np.asarray(result)
+
+
+def time_peer(fn, reps):
+    result = fn()
+    times = []
+    for _ in range(reps):
+        t0 = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - t0)
+    return result, times
+
+
+def run(args):
+    build, names = WORKLOADS[args.id]
+    inp = {}
+    for item in args.input:
+        name, path = item.split("=", 1)
+        inp[name] = np.load(path)
+    peers, reference = build(inp)
+
+    want = as_plain(reference())
+    os.makedirs(os.path.dirname(os.path.abspath(args.ref)), exist_ok=True)
+    np.save(args.ref, want)
+
+    report = {"versions": versions(), "peers": {}, "disagree": []}
+    for name in names:
+        if name not in peers:
+            report["peers"][name] = {"skipped": "dask is not installed for " + sys.executable}
+            continue
+        result, times = time_peer(peers[name], args.reps)
+        report["peers"][name] = {"median": statistics.median(times), "times": times}
+        got = as_plain(result)
+        if got.shape != want.shape or not np.allclose(got, want, rtol=args.rtol, atol=args.atol, equal_nan=True):
+            report["disagree"].append(name)
+    return report
+
+
+def main():
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--probe", action="store_true", help="print the versions found and exit")
+    p.add_argument("--id", choices=sorted(WORKLOADS))
+    p.add_argument("--input", action="append", default=[], metavar="NAME=PATH")
+    p.add_argument("--reps", type=int, default=5)
+    p.add_argument("--ref", help="where to save the reference result (.npy)")
+    p.add_argument("--rtol", type=float, default=1e-5)
+    p.add_argument("--atol", type=float, default=0.0)
+    args = p.parse_args()
+    if args.probe:
+        print(json.dumps(versions()))
+        return
+    if args.id is None or args.ref is None:
+        p.error("--id and --ref are required")
+    if dask is not None:
+        dask.config.set(scheduler="threads", num_workers=os.cpu_count())
+    print(json.dumps(run(args)))
+
+
+if __name__ == "__main__":
+    main()
