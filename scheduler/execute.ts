@@ -1,0 +1,190 @@
+/**
+ * The scheduler: a small state machine over a Plan (waiting → ready → running → done → released)
+ * driving an injected executor. Ready tasks are taken LIFO (depth first keeps memory low); a buffer
+ * is released as soon as no pending task reads it.
+ */
+import { JobCancelled, JobComputeError } from "../src/core/errors.js";
+import type { Partial } from "../workers/kernels/reduce.js";
+import type { TaskOutput, WireTask } from "../workers/run-task.js";
+import { BufferTable, type Storage } from "./storage.js";
+import type { OperandSpec, Plan, Task, TaskSpec } from "./task.js";
+
+export interface Executor {
+  /** How many tasks to keep in flight. */
+  readonly concurrency: number;
+  run(task: WireTask, info: { key: string; bytes: number }): Promise<TaskOutput>;
+}
+
+export interface Progress {
+  waiting: number;
+  ready: number;
+  running: number;
+  finished: number;
+  total: number;
+}
+
+export interface ExecuteOptions {
+  onProgress?: (p: Progress) => void;
+  signal?: AbortSignal;
+}
+
+export interface ExecuteResult {
+  storage: Storage;
+  /** Peak bytes of buffers the plan allocated. */
+  peakBytes: number;
+  /** Tasks that ran (barriers excluded). */
+  tasksRun: number;
+}
+
+function operandsOf(spec: TaskSpec): OperandSpec[] {
+  switch (spec.kernel) {
+    case "map": return [...spec.leaves, spec.out];
+    case "reduce": return spec.out === null ? [...spec.leaves] : [...spec.leaves, spec.out];
+    case "median": return [...spec.leaves, spec.out];
+    case "combine": return spec.out === null ? [] : [spec.out];
+    case "take": return [spec.src, spec.index, spec.out];
+    case "read_npy": return [spec.out];
+    case "barrier": return [];
+  }
+}
+
+function wire(spec: Exclude<TaskSpec, { kernel: "barrier" }>, t: BufferTable, inputs: Partial[]): WireTask {
+  const op = (o: OperandSpec) => t.operand(o);
+  switch (spec.kernel) {
+    case "map":
+      return { kernel: "map", program: spec.program, shape: [...spec.shape], leaves: spec.leaves.map(op), out: op(spec.out) };
+    case "reduce":
+      return {
+        kernel: "reduce", program: spec.program, shape: [...spec.shape], leaves: spec.leaves.map(op), reduced: [...spec.reduced],
+        fn: spec.fn, ddof: spec.ddof, out: spec.out === null ? null : op(spec.out), outDType: spec.outDType,
+      };
+    case "combine":
+      return { kernel: "combine", fn: spec.fn, ddof: spec.ddof, out: spec.out === null ? null : op(spec.out), outShape: [...spec.outShape], outDType: spec.outDType, inputs };
+    case "median":
+      return { kernel: "median", program: spec.program, shape: [...spec.shape], leaves: spec.leaves.map(op), reduced: [...spec.reduced], out: op(spec.out), outDType: spec.outDType };
+    case "take":
+      return {
+        kernel: "take", src: op(spec.src), index: op(spec.index), axis: spec.axis, srcShape: [...spec.srcShape],
+        start: [...spec.start], shape: [...spec.shape], indexNdim: spec.indexNdim, out: op(spec.out),
+      };
+    case "read_npy":
+      return { kernel: "read_npy", path: spec.path, byteOffset: spec.byteOffset, byteLength: spec.byteLength, out: op(spec.out) };
+  }
+}
+
+export function execute(plan: Plan, executor: Executor, opts: ExecuteOptions = {}): Promise<ExecuteResult> {
+  const table = new BufferTable(plan);
+  const byKey = new Map<string, Task>();
+  const dependents = new Map<string, string[]>();
+  const pending = new Map<string, number>();
+  const results = new Map<string, Partial>();
+  const resultUses = new Map<string, number>();
+  const readers = new Map<number, number>();
+  const resultRoot = table.rootId(plan.result);
+  for (const t of plan.tasks) {
+    byKey.set(t.key, t);
+    pending.set(t.key, t.deps.length);
+    for (const d of t.deps) {
+      const list = dependents.get(d);
+      if (list === undefined) dependents.set(d, [t.key]);
+      else list.push(t.key);
+    }
+    if (t.spec.kernel === "combine") for (const d of t.deps) resultUses.set(d, (resultUses.get(d) ?? 0) + 1);
+    for (const o of operandsOf(t.spec)) {
+      const r = table.rootId(o.buf);
+      readers.set(r, (readers.get(r) ?? 0) + 1);
+    }
+  }
+  const ready: string[] = plan.tasks.filter((t) => t.deps.length === 0).map((t) => t.key).reverse();
+  const total = plan.tasks.filter((t) => t.spec.kernel !== "barrier").length;
+  const progress: Progress = { waiting: total, ready: 0, running: 0, finished: 0, total };
+  let running = 0;
+  let finishedAll = 0;
+  let tasksRun = 0;
+  let failed = false;
+
+  return new Promise<ExecuteResult>((resolve, reject) => {
+    const fail = (e: Error) => {
+      if (failed) return;
+      failed = true;
+      reject(e);
+    };
+    const report = () => {
+      if (opts.onProgress === undefined) return;
+      progress.running = running;
+      progress.ready = ready.filter((k) => byKey.get(k)!.spec.kernel !== "barrier").length;
+      progress.waiting = total - progress.finished - progress.running - progress.ready;
+      opts.onProgress({ ...progress });
+    };
+    const complete = (t: Task, out: TaskOutput) => {
+      if (out !== null && out !== undefined) results.set(t.key, out);
+      if (t.spec.kernel === "combine") {
+        for (const d of t.deps) {
+          const left = (resultUses.get(d) ?? 1) - 1;
+          resultUses.set(d, left);
+          if (left <= 0) results.delete(d);
+        }
+      }
+      for (const o of operandsOf(t.spec)) {
+        const r = table.rootId(o.buf);
+        const left = (readers.get(r) ?? 1) - 1;
+        readers.set(r, left);
+        if (left <= 0 && r !== resultRoot) table.release(r);
+      }
+      for (const k of dependents.get(t.key) ?? []) {
+        const left = pending.get(k)! - 1;
+        pending.set(k, left);
+        if (left === 0) ready.push(k);
+      }
+      finishedAll++;
+      if (t.spec.kernel !== "barrier") progress.finished++;
+    };
+    const pump = () => {
+      if (failed) return;
+      if (opts.signal?.aborted) {
+        fail(new JobCancelled("the computation was cancelled", { code: "CANCELLED" }));
+        return;
+      }
+      while (ready.length > 0 && running < executor.concurrency) {
+        const key = ready.pop()!;
+        const t = byKey.get(key)!;
+        if (t.spec.kernel === "barrier") {
+          complete(t, null);
+          continue;
+        }
+        const inputs = t.spec.kernel === "combine" ? t.deps.map((d) => results.get(d)!) : [];
+        let msg: WireTask;
+        try {
+          msg = wire(t.spec, table, inputs);
+        } catch (e) {
+          fail(e instanceof Error ? e : new Error(String(e)));
+          return;
+        }
+        running++;
+        tasksRun++;
+        executor.run(msg, { key, bytes: t.bytes }).then(
+          (out) => {
+            running--;
+            complete(t, out);
+            report();
+            pump();
+          },
+          (e: unknown) => {
+            running--;
+            const err = e instanceof Error ? e : new Error(String(e));
+            if (err instanceof JobComputeError) fail(err);
+            else fail(new JobComputeError(`task ${key} failed: ${err.message}`, { taskKey: key, cause: err }));
+          },
+        );
+      }
+      report();
+      if (finishedAll === plan.tasks.length) {
+        resolve({ storage: table.get(plan.result), peakBytes: table.peak, tasksRun });
+      } else if (running === 0 && ready.length === 0) {
+        fail(new Error("scheduler stalled: tasks wait on dependencies that never finish"));
+      }
+    };
+    opts.signal?.addEventListener("abort", () => pump(), { once: true });
+    pump();
+  });
+}

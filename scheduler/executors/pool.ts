@@ -1,0 +1,57 @@
+/**
+ * The Piscina pool: one per process, sized to the cores. Chunk data lives in SharedArrayBuffers,
+ * so a task carries handles, not copies. Tiny tasks run in this thread: a round trip to a worker
+ * (~50 µs) would cost more than the work.
+ */
+import { availableParallelism } from "node:os";
+import { Piscina } from "piscina";
+import { runTaskSafely, type TaskOutput, type WireResult, type WireTask } from "../../workers/run-task.js";
+import type { Executor } from "../execute.js";
+import { rethrow } from "./rethrow.js";
+
+/** Tasks touching fewer bytes than this run inline. */
+export const INLINE_BYTES = 64 * 1024;
+
+let pool: Piscina | undefined;
+let poolSize = 0;
+
+function workerFile(): URL {
+  const ext = import.meta.url.endsWith(".ts") ? ".ts" : ".js";
+  return new URL(`../../workers/worker${ext}`, import.meta.url);
+}
+
+export function getPool(threads: number): Piscina {
+  if (pool !== undefined && poolSize === threads) return pool;
+  if (pool !== undefined) void pool.destroy();
+  pool = new Piscina({ filename: workerFile().href, minThreads: threads, maxThreads: threads, idleTimeout: 60_000 });
+  poolSize = threads;
+  return pool;
+}
+
+export async function destroyPool(): Promise<void> {
+  const p = pool;
+  pool = undefined;
+  poolSize = 0;
+  if (p !== undefined) await p.destroy();
+}
+
+export class PoolExecutor implements Executor {
+  readonly concurrency: number;
+  private readonly threads: number;
+
+  constructor(threads = availableParallelism()) {
+    this.threads = Math.max(1, threads);
+    this.concurrency = this.threads * 2;
+  }
+
+  async run(task: WireTask, info: { key: string; bytes: number }): Promise<TaskOutput> {
+    if (info.bytes < INLINE_BYTES) {
+      const r = runTaskSafely(task);
+      if (!r.ok) throw rethrow(r.error, info.key);
+      return r.value;
+    }
+    const r = (await getPool(this.threads).run(task)) as WireResult;
+    if (!r.ok) throw rethrow(r.error, info.key);
+    return r.value;
+  }
+}

@@ -1,0 +1,312 @@
+/**
+ * Lowering: an expression graph (with every size known) → a Plan of buffers and tasks.
+ * Each non-fusable node is a stage writing one buffer; everything fusable around it is folded
+ * into the stage's Program. Pure: no threads, no data touched.
+ */
+import { DTYPES } from "../src/core/dtype.js";
+import { cStrides, sizeOf } from "../src/core/shape.js";
+import type { Node } from "../src/graph/node.js";
+import type { ReduceFn } from "../src/graph/ops.js";
+import { DEFAULT_BLOCK_OPTIONS, elementwiseBlockShape, enumerateBlocks, reductionBlockShape, type Block, type BlockOptions } from "./blocks.js";
+import { chunksOf } from "./chunks.js";
+import { fuse, isFusable, type Fused } from "./fuse.js";
+import type { OperandSpec, Plan, PlanBuffer, Task, TaskSpec } from "./task.js";
+
+export class UnresolvedShapeError extends Error {
+  override name = "UnresolvedShapeError";
+}
+
+class Lowering {
+  readonly buffers: PlanBuffer[] = [];
+  readonly tasks: Task[] = [];
+  private readonly byNode = new Map<Node, PlanBuffer>();
+  private readonly chunkMemo = new Map<Node, number[]>();
+
+  constructor(private readonly opts: BlockOptions) {}
+
+  private addBuffer(node: Node, extra: Partial<PlanBuffer> = {}): PlanBuffer {
+    const b: PlanBuffer = {
+      id: this.buffers.length,
+      dtype: node.dtype,
+      shape: node.shape,
+      masked: node.masked,
+      strides: cStrides(node.shape),
+      ...extra,
+    };
+    this.buffers.push(b);
+    return b;
+  }
+
+  private withReady(b: PlanBuffer, ready: string): PlanBuffer {
+    const nb = { ...b, ready };
+    this.buffers[b.id] = nb;
+    return nb;
+  }
+
+  private key(node: Node, kind: string, idx: readonly number[]): string {
+    return `${node.hash.slice(0, 12)}:${kind}:${idx.join(",")}`;
+  }
+
+  private depsOf(leaves: readonly { buf: number }[]): string[] {
+    const out = new Set<string>();
+    for (const l of leaves) {
+      let b = this.buffers[l.buf]!;
+      while (b.aliasOf !== undefined && b.ready === undefined) b = this.buffers[b.aliasOf]!;
+      if (b.ready !== undefined) out.add(b.ready);
+    }
+    return [...out];
+  }
+
+  private barrier(node: Node, b: PlanBuffer, producers: readonly string[]): PlanBuffer {
+    const key = `${node.hash.slice(0, 12)}:ready`;
+    this.tasks.push({ key, deps: producers, spec: { kernel: "barrier" }, bytes: 0 });
+    return this.withReady(b, key);
+  }
+
+  materialize = (node: Node): PlanBuffer => {
+    const hit = this.byNode.get(node);
+    if (hit !== undefined) return hit;
+    if (node.shape.includes(-1)) throw new UnresolvedShapeError(`size of ${node.op} not known yet`);
+    let b: PlanBuffer;
+    switch (node.op) {
+      case "literal":
+        b = this.addBuffer(node, { payload: node.payload! });
+        break;
+      case "npy_file":
+        b = this.readNpy(node);
+        break;
+      case "reshape": {
+        const src = this.materialize(node.args[0]!);
+        b = this.addBuffer(node, { aliasOf: src.id, ...(src.ready === undefined ? {} : { ready: src.ready }) });
+        break;
+      }
+      case "reduce":
+        b = this.reduce(node);
+        break;
+      case "take":
+        b = this.take(node);
+        break;
+      case "concat":
+        b = this.concat(node);
+        break;
+      case "select":
+      case "compressed":
+        throw new UnresolvedShapeError(`${node.op} must be resolved before lowering`);
+      default:
+        if (!isFusable(node)) throw new Error(`no lowering for op ${node.op}`);
+        b = this.mapStage(node);
+    }
+    this.byNode.set(node, b);
+    return b;
+  };
+
+  private itemBytes(f: Fused, node: Node): number {
+    let n = DTYPES[node.dtype].bytes;
+    for (const l of f.leaves) n += DTYPES[this.buffers[l.buf]!.dtype].bytes;
+    return n;
+  }
+
+  private leafOps(f: Fused, start: readonly number[]): OperandSpec[] {
+    return f.leaves.map((l) => ({ buf: l.buf, offset: l.base + start.reduce((s, v, d) => s + v * l.strides[d]!, 0), strides: l.strides }));
+  }
+
+  private mapStage(node: Node): PlanBuffer {
+    const f = fuse(node, this.materialize);
+    const out = this.addBuffer(node);
+    const item = this.itemBytes(f, node);
+    const blockShape = elementwiseBlockShape(node.shape, chunksOf(node, this.chunkMemo), item, this.opts);
+    const deps = this.depsOf(f.leaves);
+    const keys: string[] = [];
+    for (const blk of enumerateBlocks(node.shape, blockShape)) {
+      const key = this.key(node, "map", blk.index);
+      const spec: TaskSpec = {
+        kernel: "map",
+        program: f.program,
+        shape: blk.shape,
+        leaves: this.leafOps(f, blk.start),
+        out: { buf: out.id, offset: blk.start.reduce((s, v, d) => s + v * out.strides[d]!, 0), strides: out.strides },
+      };
+      this.tasks.push({ key, deps, spec, bytes: sizeOf(blk.shape) * item });
+      keys.push(key);
+    }
+    return this.barrier(node, out, keys);
+  }
+
+  private reduce(node: Node): PlanBuffer {
+    const x = node.args[0]!;
+    const fn = node.attrs["fn"] as ReduceFn;
+    const axes = node.attrs["axes"] as number[];
+    const keep = node.attrs["keepdims"] === true;
+    const ddof = (node.attrs["ddof"] as number | undefined) ?? 0;
+    const f = fuse(x, this.materialize);
+    const out = this.addBuffer(node);
+    const reduced = x.shape.map((_, i) => axes.includes(i));
+    const item = this.itemBytes(f, x);
+    const whole = fn === "median";
+    const blockShape = reductionBlockShape(x.shape, chunksOf(x, this.chunkMemo), reduced, item, this.opts, whole);
+    const blocks = enumerateBlocks(x.shape, blockShape);
+    const deps = this.depsOf(f.leaves);
+    // x axis → output stride (kept axes only)
+    const outAxisOf = (i: number): number => (keep ? i : x.shape.slice(0, i).filter((_, k) => !reduced[k]).length);
+    const keptAxes = x.shape.map((_, i) => i).filter((i) => !reduced[i]);
+    const outStrides = keptAxes.map((i) => out.strides[outAxisOf(i)]!);
+    const groups = new Map<string, Block[]>();
+    for (const blk of blocks) {
+      const gk = keptAxes.map((i) => blk.index[i]).join(",");
+      const g = groups.get(gk);
+      if (g === undefined) groups.set(gk, [blk]);
+      else g.push(blk);
+    }
+    const finals: string[] = [];
+    for (const [gk, g] of groups) {
+      const first = g[0]!;
+      const outOp: OperandSpec = {
+        buf: out.id,
+        offset: keptAxes.reduce((s, i) => s + first.start[i]! * outStrides[keptAxes.indexOf(i)]!, 0),
+        strides: outStrides,
+      };
+      const outShape = keptAxes.map((i) => first.shape[i]!);
+      const base = (blk: Block, last: boolean): TaskSpec =>
+        whole
+          ? { kernel: "median", program: f.program, shape: blk.shape, leaves: this.leafOps(f, blk.start), reduced, out: outOp, outDType: node.dtype }
+          : { kernel: "reduce", program: f.program, shape: blk.shape, leaves: this.leafOps(f, blk.start), reduced, fn, ddof, out: last ? outOp : null, outDType: node.dtype };
+      if (g.length === 1) {
+        const key = this.key(node, whole ? "median" : "reduce", first.index);
+        this.tasks.push({ key, deps, spec: base(first, true), bytes: sizeOf(first.shape) * item });
+        finals.push(key);
+        continue;
+      }
+      let level = g.map((blk) => {
+        const key = this.key(node, "partial", blk.index);
+        this.tasks.push({ key, deps, spec: base(blk, false), bytes: sizeOf(blk.shape) * item });
+        return key;
+      });
+      let depth = 0;
+      while (level.length > 1) {
+        const next: string[] = [];
+        const lastLevel = level.length <= this.opts.fanIn;
+        for (let i = 0; i < level.length; i += this.opts.fanIn) {
+          const key = `${node.hash.slice(0, 12)}:combine:${gk}:${depth}:${i / this.opts.fanIn}`;
+          const spec: TaskSpec = { kernel: "combine", fn, ddof, out: lastLevel ? outOp : null, outShape, outDType: node.dtype };
+          this.tasks.push({ key, deps: level.slice(i, i + this.opts.fanIn), spec, bytes: sizeOf(outShape) * 8 * this.opts.fanIn });
+          next.push(key);
+        }
+        level = next;
+        depth++;
+      }
+      finals.push(level[0]!);
+    }
+    return this.barrier(node, out, finals);
+  }
+
+  private take(node: Node): PlanBuffer {
+    const [x, idx] = node.args as [Node, Node];
+    const src = this.materialize(x);
+    const ib = this.materialize(idx);
+    const out = this.addBuffer(node);
+    const axis = node.attrs["axis"] as number;
+    const item = DTYPES[node.dtype].bytes * 2;
+    const blockShape = elementwiseBlockShape(node.shape, chunksOf(node, this.chunkMemo), item, this.opts);
+    const deps = this.depsOf([src, ib].map((b) => ({ buf: b.id })));
+    const keys: string[] = [];
+    for (const blk of enumerateBlocks(node.shape, blockShape)) {
+      const key = this.key(node, "take", blk.index);
+      this.tasks.push({
+        key,
+        deps,
+        spec: {
+          kernel: "take",
+          src: { buf: src.id, offset: 0, strides: src.strides },
+          index: { buf: ib.id, offset: 0, strides: ib.strides },
+          axis,
+          srcShape: x.shape,
+          start: blk.start,
+          shape: blk.shape,
+          indexNdim: idx.shape.length,
+          out: { buf: out.id, offset: blk.start.reduce((s, v, d) => s + v * out.strides[d]!, 0), strides: out.strides },
+        },
+        bytes: sizeOf(blk.shape) * item,
+      });
+      keys.push(key);
+    }
+    return this.barrier(node, out, keys);
+  }
+
+  private concat(node: Node): PlanBuffer {
+    const axis = node.attrs["axis"] as number;
+    const out = this.addBuffer(node);
+    const keys: string[] = [];
+    let at = 0;
+    node.args.forEach((a, k) => {
+      const f = fuse(a, this.materialize);
+      const program = castProgram(f, node);
+      const deps = this.depsOf(f.leaves);
+      const item = this.itemBytes(f, node);
+      const blockShape = elementwiseBlockShape(a.shape, chunksOf(a, this.chunkMemo), item, this.opts);
+      for (const blk of enumerateBlocks(a.shape, blockShape)) {
+        const key = this.key(node, `cat${k}`, blk.index);
+        const ostart = blk.start.map((s, d) => (d === axis ? s + at : s));
+        this.tasks.push({
+          key,
+          deps,
+          spec: {
+            kernel: "map",
+            program,
+            shape: blk.shape,
+            leaves: this.leafOps(f, blk.start),
+            out: { buf: out.id, offset: ostart.reduce((s, v, d) => s + v * out.strides[d]!, 0), strides: out.strides },
+          },
+          bytes: sizeOf(blk.shape) * item,
+        });
+        keys.push(key);
+      }
+      at += a.shape[axis]!;
+    });
+    return this.barrier(node, out, keys);
+  }
+
+  private readNpy(node: Node): PlanBuffer {
+    const out = this.addBuffer(node);
+    const path = node.attrs["path"] as string;
+    const dataOffset = node.attrs["offset"] as number;
+    const rowElems = sizeOf(node.shape.slice(1));
+    const itemBytes = DTYPES[node.dtype].bytes;
+    const rows = node.shape[0] ?? 1;
+    const chunk = chunksOf(node, this.chunkMemo)[0] ?? 1;
+    const rowsPer = Math.max(chunk, Math.ceil(this.opts.minTaskBytes / Math.max(rowElems * itemBytes, 1)));
+    const keys: string[] = [];
+    for (let r = 0; r < Math.max(rows, 1); r += rowsPer) {
+      const n = node.shape.length === 0 ? 1 : Math.min(rowsPer, rows - r);
+      const key = this.key(node, "read", [r]);
+      this.tasks.push({
+        key,
+        deps: [],
+        spec: { kernel: "read_npy", path, byteOffset: dataOffset + r * rowElems * itemBytes, byteLength: n * rowElems * itemBytes, out: { buf: out.id, offset: r * rowElems, strides: [1] } },
+        bytes: n * rowElems * itemBytes,
+      });
+      keys.push(key);
+    }
+    return this.barrier(node, out, keys);
+  }
+}
+
+/** The fused program with a final cast to the node's dtype (concatenation promotes). */
+function castProgram(f: Fused, node: Node): Fused["program"] {
+  const last = f.program.nodes[f.program.nodes.length - 1]!;
+  if (last.dtype === node.dtype && last.masked === node.masked) return f.program;
+  const nodes = [...f.program.nodes];
+  let src = nodes.length - 1;
+  if (node.masked && !last.masked) {
+    nodes.push({ k: "const", value: false, dtype: "bool", masked: false });
+    nodes.push({ k: "make_masked", args: [src, nodes.length - 1], dtype: last.dtype, masked: true });
+    src = nodes.length - 1;
+  }
+  if (last.dtype !== node.dtype) nodes.push({ k: "cast", arg: src, dtype: node.dtype, masked: node.masked });
+  return { nodes, nLeaves: f.program.nLeaves };
+}
+
+export function lower(root: Node, opts: Partial<BlockOptions> = {}): Plan {
+  const l = new Lowering({ ...DEFAULT_BLOCK_OPTIONS, ...opts });
+  const b = l.materialize(root);
+  return { buffers: l.buffers, tasks: l.tasks, result: b.id };
+}

@@ -1,0 +1,220 @@
+/**
+ * Fused reductions: a partial pass over a region (the elementwise chain evaluated inline),
+ * an associative combine of partials (Chan et al. for moments), and a finalize that writes results.
+ */
+import { DTYPES, allocate, type DTypeName, type TypedArray } from "../../src/core/dtype.js";
+import type { ReduceFn } from "../../src/graph/ops.js";
+import type { PNode, Program } from "../../scheduler/program.js";
+import { coalesce } from "../codegen/coalesce.js";
+import { accDType, compileMap, compileReduce, runCompiled, type Accumulators, type Operand, type PartialFn } from "../codegen/loops.js";
+
+export function partialFnOf(fn: ReduceFn): PartialFn {
+  switch (fn) {
+    case "sum": case "mean": return "sum";
+    case "var": case "std": return "moments";
+    case "median": throw new Error("median has no partial form");
+    default: return fn;
+  }
+}
+
+/** Partial results for one output region: accumulators plus the number of values behind each. */
+export interface Partial {
+  fn: PartialFn;
+  /** sum/prod/min/max/all/any value, or the mean for moments. */
+  a: TypedArray;
+  /** moments: M2 (sum of squared deviations from the mean). */
+  m2?: Float64Array;
+  /** per-element counts (masked inputs), else `n` for all. */
+  c?: Float64Array;
+  n: number;
+}
+
+export interface ReduceArgs {
+  program: Program;
+  shape: number[];
+  leaves: Operand[];
+  /** Per region axis: reduced or not. */
+  reduced: boolean[];
+  fn: ReduceFn;
+  ddof: number;
+  /** Final output (written when this task covers the whole reduced extent), else the partial is returned. */
+  out: Operand | null;
+  outDType: DTypeName;
+}
+
+function initValue(fn: PartialFn, d: DTypeName): number | bigint {
+  const info = DTYPES[d];
+  switch (fn) {
+    case "prod": return info.big ? 1n : 1;
+    case "min": return info.big ? (info.max as bigint) : Infinity;
+    case "max": return info.big ? (info.min as bigint) : -Infinity;
+    case "all": return 1;
+    default: return info.big ? 0n : 0;
+  }
+}
+
+function shiftProgram(p: Program): Program {
+  const last = p.nodes.length - 1;
+  const nodes: PNode[] = [...p.nodes];
+  let src = last;
+  if (p.nodes[last]!.masked) {
+    nodes.push({ k: "getdata", arg: last, dtype: p.nodes[last]!.dtype, masked: false });
+    src = nodes.length - 1;
+  }
+  nodes.push({ k: "cast", arg: src, dtype: "float64", masked: false });
+  return { nodes, nLeaves: p.nLeaves };
+}
+
+export function runPartial(args: ReduceArgs): Partial {
+  const pfn = partialFnOf(args.fn);
+  const outShape = args.shape.filter((_, i) => !args.reduced[i]);
+  const nOut = outShape.reduce((a, b) => a * b, 1);
+  const nPer = args.shape.reduce((a, s, i) => (args.reduced[i] ? a * s : a), 1);
+  const resDType = args.program.nodes[args.program.nodes.length - 1]!.dtype;
+  const masked = args.program.nodes[args.program.nodes.length - 1]!.masked;
+  const aType = accDType(pfn, resDType);
+  const acc: Accumulators = { a: allocate(aType, nOut, false) };
+  const init = initValue(pfn, resDType);
+  if (init !== 0 && init !== 0n) acc.a.fill(init as never);
+  if (masked) acc.c = new Float64Array(nOut);
+  // Accumulator index space: C-order over the output region, stride 0 on reduced axes.
+  const accStrides = new Array<number>(args.shape.length).fill(0);
+  let st = 1;
+  for (let i = args.shape.length - 1; i >= 0; i--) {
+    if (!args.reduced[i]) {
+      accStrides[i] = st;
+      st *= args.shape[i]!;
+    }
+  }
+  const accOp: Operand = { data: acc.a, offset: 0, strides: accStrides };
+  if (pfn === "moments") {
+    acc.q = new Float64Array(nOut);
+    acc.sh = new Float64Array(nOut);
+    const firstShape = args.shape.map((s, i) => (args.reduced[i] ? Math.min(s, 1) : s));
+    const ops = [...args.leaves, { data: acc.sh, offset: 0, strides: accStrides }];
+    const c0 = coalesce(firstShape, ops);
+    runCompiled(compileMap(shiftProgram(args.program), c0.shape.length), ops.map((o, j) => ({ ...o, strides: c0.strides[j]! })), c0.shape);
+    for (let i = 0; i < nOut; i++) if (!Number.isFinite(acc.sh[i]!)) acc.sh[i] = 0;
+  }
+  if (nPer > 0 && nOut > 0) {
+    const ops = [...args.leaves, accOp];
+    const c = coalesce(args.shape, ops);
+    const nd = c.shape.length;
+    const innerReduced = nd > 0 && c.strides[ops.length - 1]![nd - 1] === 0;
+    const f = compileReduce(args.program, nd, pfn, innerReduced);
+    runCompiled(f, ops.map((o, j) => ({ ...o, strides: c.strides[j]! })), c.shape, acc);
+  }
+  const part: Partial = { fn: pfn, a: acc.a, n: nPer };
+  if (acc.c !== undefined) part.c = acc.c;
+  if (pfn === "moments") {
+    // shifted sums → (mean, M2)
+    const mean = acc.a as Float64Array, q = acc.q!, sh = acc.sh!;
+    const m2 = new Float64Array(nOut);
+    for (let i = 0; i < nOut; i++) {
+      const n = acc.c !== undefined ? acc.c[i]! : nPer;
+      const s = mean[i]!;
+      if (n > 0) {
+        mean[i] = sh[i]! + s / n;
+        m2[i] = Math.max(q[i]! - (s * s) / n, 0);
+      } else {
+        mean[i] = 0;
+        m2[i] = 0;
+      }
+    }
+    part.m2 = m2;
+  }
+  return part;
+}
+
+const countAt = (p: Partial, i: number): number => (p.c !== undefined ? p.c[i]! : p.n);
+
+/** Merge partials of the same output region. */
+export function combinePartials(parts: readonly Partial[]): Partial {
+  const first = parts[0]!;
+  if (parts.length === 1) return first;
+  const nOut = first.a.length;
+  const fn = first.fn;
+  const anyCounts = parts.some((p) => p.c !== undefined);
+  const a = first.a.slice() as TypedArray;
+  const c = anyCounts ? new Float64Array(nOut) : undefined;
+  if (c !== undefined) for (let i = 0; i < nOut; i++) c[i] = countAt(first, i);
+  const m2 = first.m2 !== undefined ? first.m2.slice() : undefined;
+  let n = first.n;
+  for (let k = 1; k < parts.length; k++) {
+    const p = parts[k]!;
+    const pa = p.a;
+    for (let i = 0; i < nOut; i++) {
+      const ni = countAt(p, i);
+      if (ni === 0) continue;
+      const x = pa[i]!;
+      switch (fn) {
+        // number + number or bigint + bigint, whichever the accumulator holds
+        case "sum": a[i] = ((a[i] as number) + (x as number)) as never; break;
+        case "prod": a[i] = (typeof x === "bigint" ? BigInt.asIntN(64, (a[i] as bigint) * x) : (a[i] as number) * x) as never; break;
+        case "min": if (x < a[i]! || x !== x) a[i] = x as never; break;
+        case "max": if (x > a[i]! || x !== x) a[i] = x as never; break;
+        case "all": if (!x) a[i] = 0 as never; break;
+        case "any": if (x) a[i] = 1 as never; break;
+        case "count": break;
+        case "moments": {
+          const n0 = c !== undefined ? c[i]! : n;
+          const tot = n0 + ni;
+          const delta = (x as number) - (a[i] as number);
+          (a as Float64Array)[i] = (a[i] as number) + (delta * ni) / tot;
+          m2![i] = m2![i]! + p.m2![i]! + (delta * delta * n0 * ni) / tot;
+          break;
+        }
+      }
+      if (c !== undefined) c[i] = c[i]! + ni;
+    }
+    n += p.n;
+  }
+  const out: Partial = { fn, a, n };
+  if (c !== undefined) out.c = c;
+  if (m2 !== undefined) out.m2 = m2;
+  return out;
+}
+
+/** Write final values (and the mask: no values behind an element) into the output operand. */
+export function finalize(p: Partial, fn: ReduceFn, ddof: number, out: Operand, outShape: readonly number[], outDType: DTypeName): void {
+  const big = DTYPES[outDType].big;
+  const n = outShape.length;
+  const idx = new Array<number>(n).fill(0);
+  let pos = out.offset;
+  const total = p.a.length;
+  for (let k = 0; k < total; k++) {
+    const cnt = countAt(p, k);
+    let v: number | bigint;
+    const x = p.a[k]!;
+    switch (fn) {
+      case "mean": v = cnt > 0 ? Number(x) / cnt : NaN; break;
+      case "var": case "std": {
+        const dof = cnt - ddof;
+        const vv = dof > 0 ? p.m2![k]! / dof : NaN;
+        v = fn === "std" ? Math.sqrt(vv) : vv;
+        break;
+      }
+      case "count": v = cnt; break;
+      default: v = x;
+    }
+    if (big) v = typeof v === "bigint" ? v : Number.isFinite(v) ? BigInt(Math.round(v)) : 0n;
+    else if (typeof v === "bigint") v = Number(v);
+    out.data[pos] = v as never;
+    if (out.mask !== undefined) out.mask[pos] = cnt === 0 || ((fn === "var" || fn === "std") && cnt - ddof <= 0) ? 1 : 0;
+    for (let d = n - 1; d >= 0; d--) {
+      idx[d]!++;
+      pos += out.strides[d]!;
+      if (idx[d]! < outShape[d]!) break;
+      pos -= out.strides[d]! * outShape[d]!;
+      idx[d] = 0;
+    }
+  }
+}
+
+export function runReduce(args: ReduceArgs): Partial | null {
+  const part = runPartial(args);
+  if (args.out === null) return part;
+  const outShape = args.shape.filter((_, i) => !args.reduced[i]);
+  finalize(part, args.fn, args.ddof, args.out, outShape, args.outDType);
+  return null;
+}
