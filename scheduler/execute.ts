@@ -42,7 +42,7 @@ function operandsOf(spec: TaskSpec): OperandSpec[] {
     case "reduce": return spec.out === null ? [...spec.leaves] : [...spec.leaves, spec.out];
     case "median": return [...spec.leaves, spec.out];
     case "combine": return spec.out === null ? [] : [spec.out];
-    case "take": return [spec.src, spec.index, spec.out];
+    case "take": return [spec.src, ...spec.indices, spec.out];
     case "read_npy": return [spec.out];
     case "barrier": return [];
   }
@@ -64,8 +64,8 @@ function wire(spec: Exclude<TaskSpec, { kernel: "barrier" }>, t: BufferTable, in
       return { kernel: "median", program: spec.program, shape: [...spec.shape], leaves: spec.leaves.map(op), reduced: [...spec.reduced], out: op(spec.out), outDType: spec.outDType };
     case "take":
       return {
-        kernel: "take", src: op(spec.src), index: op(spec.index), axis: spec.axis, srcShape: [...spec.srcShape],
-        start: [...spec.start], shape: [...spec.shape], indexNdim: spec.indexNdim, out: op(spec.out),
+        kernel: "take", src: op(spec.src), indices: spec.indices.map(op), axes: [...spec.axes], srcShape: [...spec.srcShape],
+        bAt: spec.bAt, bNdim: spec.bNdim, start: [...spec.start], shape: [...spec.shape], out: op(spec.out),
       };
     case "read_npy":
       return { kernel: "read_npy", path: spec.path, byteOffset: spec.byteOffset, byteLength: spec.byteLength, out: op(spec.out) };

@@ -200,14 +200,22 @@ class Lowering {
   }
 
   private take(node: Node): PlanBuffer {
-    const [x, idx] = node.args as [Node, Node];
+    const [x, ...idx] = node.args as [Node, ...Node[]];
     const src = this.materialize(x);
-    const ib = this.materialize(idx);
+    const ibs = idx.map((i) => this.materialize(i));
     const out = this.addBuffer(node);
-    const axis = node.attrs["axis"] as number;
+    const axes = node.attrs["axes"] as number[];
+    const bAt = node.attrs["at"] as number;
+    const bNdim = node.shape.length - (x.shape.length - axes.length);
+    const bShape = node.shape.slice(bAt, bAt + bNdim);
+    // each index array strided over the broadcast index shape: right-aligned, 0 where broadcast
+    const indices: OperandSpec[] = ibs.map((ib) => {
+      const off = bNdim - ib.shape.length;
+      return { buf: ib.id, offset: 0, strides: bShape.map((s, d) => (d < off || (ib.shape[d - off] === 1 && s !== 1) ? 0 : ib.strides[d - off]!)) };
+    });
     const item = DTYPES[node.dtype].bytes * 2;
     const blockShape = elementwiseBlockShape(node.shape, chunksOf(node, this.chunkMemo), item, this.opts);
-    const deps = this.depsOf([src, ib].map((b) => ({ buf: b.id })));
+    const deps = this.depsOf([src, ...ibs].map((b) => ({ buf: b.id })));
     const keys: string[] = [];
     for (const blk of enumerateBlocks(node.shape, blockShape)) {
       const key = this.key(node, "take", blk.index);
@@ -217,13 +225,14 @@ class Lowering {
         spec: {
           kernel: "take",
           src: { buf: src.id, offset: 0, strides: src.strides },
-          index: { buf: ib.id, offset: 0, strides: ib.strides },
-          axis,
+          indices,
+          axes,
           srcShape: x.shape,
+          bAt,
+          bNdim,
           start: blk.start,
           shape: blk.shape,
-          indexNdim: idx.shape.length,
-          out: { buf: out.id, offset: blk.start.reduce((s, v, d) => s + v * out.strides[d]!, 0), strides: out.strides },
+          out: { buf: out.id, offset: 0, strides: out.strides },
         },
         bytes: sizeOf(blk.shape) * item,
       });

@@ -46,12 +46,14 @@ export type TaskSpec =
   | {
       readonly kernel: "take";
       readonly src: OperandSpec;
-      readonly index: OperandSpec;
-      readonly axis: number;
+      /** One per indexed axis, strided over the broadcast index shape (0 where broadcast). */
+      readonly indices: readonly OperandSpec[];
+      readonly axes: readonly number[];
       readonly srcShape: readonly number[];
+      readonly bAt: number;
+      readonly bNdim: number;
       readonly start: readonly number[];
       readonly shape: readonly number[];
-      readonly indexNdim: number;
       readonly out: OperandSpec;
     }
   | { readonly kernel: "read_npy"; readonly path: string; readonly byteOffset: number; readonly byteLength: number; readonly out: OperandSpec }

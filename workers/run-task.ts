@@ -10,7 +10,7 @@ import { runMap } from "./kernels/map.js";
 import { runMedian } from "./kernels/median.js";
 import { runReadNpy } from "./kernels/read-npy.js";
 import { combinePartials, finalize, runReduce, type Partial } from "./kernels/reduce.js";
-import { runTake } from "./kernels/take.js";
+import { runTake, type TakeArgs } from "./kernels/take.js";
 
 /** A task whose buffer ids were replaced by typed arrays (what crosses to a worker). */
 export type WireTask =
@@ -18,7 +18,7 @@ export type WireTask =
   | { kernel: "reduce"; program: Program; shape: number[]; leaves: Operand[]; reduced: boolean[]; fn: ReduceFn; ddof: number; out: Operand | null; outDType: DTypeName }
   | { kernel: "combine"; fn: ReduceFn; ddof: number; out: Operand | null; outShape: number[]; outDType: DTypeName; inputs: Partial[] }
   | { kernel: "median"; program: Program; shape: number[]; leaves: Operand[]; reduced: boolean[]; out: Operand; outDType: DTypeName }
-  | { kernel: "take"; src: Operand; index: Operand; axis: number; srcShape: number[]; start: number[]; shape: number[]; indexNdim: number; out: Operand }
+  | ({ kernel: "take" } & TakeArgs)
   | { kernel: "read_npy"; path: string; byteOffset: number; byteLength: number; out: Operand };
 
 export type TaskOutput = Partial | null;

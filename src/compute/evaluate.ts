@@ -83,7 +83,7 @@ async function resolveOne(n: Node, o: EvaluateOptions, stats: EvalStats): Promis
     keep.forEach((k, i) => k && idx.push(i));
     const inds = allocate("int64", idx.length, true);
     idx.forEach((v, i) => (inds[i] = BigInt(v)));
-    return make("take", [xn, literalNode(inds, [idx.length], "int64")], { axis });
+    return make("take", [xn, literalNode(inds, [idx.length], "int64")], { axes: [axis], at: axis });
   }
   const x = await run(xn, o, stats);
   const c = compact(x, keep);

@@ -22,19 +22,29 @@ function descrToDType(descr: string): DTypeName {
   throw new NpyFormatError(`unsupported .npy dtype '${descr}'`);
 }
 
+const PREFIX = 10; // magic, version 1.0, little-endian u16 header length
+const ALIGN = 64;
+/** NumPy leaves room for the first axis to grow in place to this many digits. */
+const GROWTH_AXIS_DIGITS = 21;
+
+/**
+ * The header exactly as `np.save` writes it (format 1.0): room to grow the first axis, and padding
+ * to a multiple of 64 that is never empty.
+ */
 export function npyHeader(dtype: DTypeName, shape: readonly number[]): Uint8Array {
-  const shapeTxt = shape.length === 1 ? `(${shape[0]},)` : `(${shape.join(", ")})`;
-  let dict = `{'descr': '${DTYPES[dtype].descr}', 'fortran_order': False, 'shape': ${shapeTxt}, }`;
-  const pre = 10; // magic(6) + version(2) + header length(2)
-  const total = Math.ceil((pre + dict.length + 1) / 64) * 64;
-  dict = dict.padEnd(total - pre - 1, " ") + "\n";
-  const out = new Uint8Array(total);
+  const shapeRepr = shape.length === 1 ? `(${shape[0]},)` : `(${shape.join(", ")})`;
+  let dict = `{'descr': '${DTYPES[dtype].descr}', 'fortran_order': False, 'shape': ${shapeRepr}, }`;
+  if (shape.length > 0) dict += " ".repeat(Math.max(0, GROWTH_AXIS_DIGITS - String(shape[0]).length));
+  const pad = ALIGN - ((PREFIX + dict.length + 1) % ALIGN);
+  const text = dict + " ".repeat(pad) + "\n";
+  if (text.length > 0xffff) throw new NpyFormatError(`a .npy header of ${text.length} bytes needs format 2.0`);
+  const out = new Uint8Array(PREFIX + text.length);
   out.set(MAGIC, 0);
   out[6] = 1;
   out[7] = 0;
-  out[8] = dict.length & 0xff;
-  out[9] = dict.length >> 8;
-  for (let i = 0; i < dict.length; i++) out[pre + i] = dict.charCodeAt(i);
+  out[8] = text.length & 0xff;
+  out[9] = text.length >> 8;
+  for (let i = 0; i < text.length; i++) out[PREFIX + i] = text.charCodeAt(i);
   return out;
 }
 

@@ -140,11 +140,18 @@ export function inferType(op: OpName, args: readonly Node[], attrs: Attrs): Node
       return { kind, shape, dtype: reduceDType(fn, a.dtype), masked };
     }
     case "take": {
-      arity(op, args, 2);
-      const [a, idx] = args as [Node, Node];
-      const axis = numAttr(attrs, "axis");
-      const shape = [...a.shape.slice(0, axis), ...idx.shape, ...a.shape.slice(axis + 1)];
-      return arr(shape, a.dtype, a.masked || idx.masked);
+      // pointwise gather: index arrays broadcast together and select along `axes`;
+      // the broadcast index dims land at output position `at`
+      const [a, ...idx] = args as [Node, ...Node[]];
+      const axes = numsAttr(attrs, "axes");
+      const at = numAttr(attrs, "at");
+      if (idx.length !== axes.length || idx.length === 0) throw new ProxyTypeError(`take needs one index array per axis`);
+      for (const i of idx) {
+        if (DTYPES[i.dtype].kind !== "i" && DTYPES[i.dtype].kind !== "u") throw new ProxyTypeError(`arrays used as indices must be of integer type, not ${i.dtype}`);
+      }
+      const b = broadcastShapes(idx.map((i) => i.shape));
+      const rest = a.shape.filter((_, i) => !axes.includes(i));
+      return arr([...rest.slice(0, at), ...b, ...rest.slice(at)], a.dtype, a.masked);
     }
     case "select": {
       arity(op, args, 2);

@@ -134,7 +134,8 @@ export function ufuncTypes(name: UfuncName, inputs: readonly DTypeName[]): { com
       if (kind === "b") {
         if (name === "neg") return "the numpy boolean negative, the `-` operator, is not supported, use the `~` operator or the logical_not function instead";
         if (name === "sub") return "numpy boolean subtract, the `-` operator, is not supported, use the bitwise_xor, the `^` operator, or the logical_xor function instead";
-        if (name === "square" || name === "reciprocal" || name === "sign" || name === "pos") return { compute: "int8", result: "int8" };
+        if (name === "pos") return "ufunc 'positive' did not contain a loop with signature matching types (bool)";
+        if (name === "square" || name === "reciprocal" || name === "sign") return { compute: "int8", result: "int8" };
       }
       return { compute: p, result: p };
     case "intdiv":

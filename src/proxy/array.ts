@@ -137,7 +137,7 @@ export class ArrayProxy {
     const dims = shape.length === 1 && Array.isArray(shape[0]) ? shape[0] : (shape as number[]);
     if (!dims.every((d) => Number.isInteger(d) && d >= -1)) throw new ProxyTypeError(`invalid shape ${JSON.stringify(dims)} for reshape`);
     const unknown = dims.filter((d) => d === -1).length;
-    if (unknown > 1) throw new ProxyTypeError("can only specify one unknown dimension");
+    if (unknown > 1) throw new ProxyTypeError(`can only specify one unknown dimension (-1), got shape ${shapeStr(dims)}`);
     const have = this.node.shape;
     let out = [...dims];
     if (!have.includes(-1)) {

@@ -6,7 +6,7 @@
 import { allocate } from "../core/dtype.js";
 import { ProxyTypeError } from "../core/errors.js";
 import { sameShape, shapeStr } from "../core/shape.js";
-import type { Node } from "../graph/node.js";
+import type { AttrValue, Node } from "../graph/node.js";
 import { make } from "../graph/make.js";
 import { isSlice, parseIndexString, type IndexItem, type SliceSpec } from "../graph/index-parse.js";
 import type { ViewItem } from "../graph/view.js";
@@ -86,35 +86,30 @@ export function buildGet(x: Node, raw: readonly (GetItem | string)[]): Node {
     return make("select", [x, m], {});
   }
 
-  const advanced = full.filter((n) => n.k === "list" || n.k === "bool");
-  if (advanced.length > 1) {
-    throw new ProxyTypeError("indexing with lists or arrays on several axes at once is not supported yet (it comes with wf.numpy's advanced indexing)");
-  }
-  // basic part: a view that keeps the advanced axis whole
+  // basic part: a view that keeps the advanced axes whole
   const view: ViewItem[] = [];
   let axis = 0;
   let outAxis = 0;
-  let advOut = -1;
-  let advPos = -1;
-  let hasInt = false;
+  const adv: { out: number; pos: number; item: Norm }[] = [];
   const intPositions: number[] = [];
   full.forEach((n, pos) => {
     switch (n.k) {
       case "new": view.push(["n"]); outAxis++; break;
-      case "int": view.push(["i", n.i]); intPositions.push(pos); hasInt = true; axis++; break;
+      case "int": view.push(["i", n.i]); intPositions.push(pos); axis++; break;
       case "slice": view.push(["s", n.s.start, n.s.stop, n.s.step]); axis++; outAxis++; break;
       case "list":
       case "bool": {
-        if (n.k === "bool" && n.mask.shape.length !== 1) {
-          throw new ProxyTypeError(`a boolean index on one axis must be 1-d, got shape ${shapeStr(n.mask.shape)}`);
-        }
-        const len = x.shape[axis]!;
-        if (n.k === "bool" && n.mask.shape[0] !== len && len !== -1 && n.mask.shape[0] !== -1) {
-          throw new ProxyTypeError(`boolean index did not match indexed array along axis ${axis}; size of axis is ${len} but size of corresponding boolean axis is ${n.mask.shape[0]}`);
+        let item: Norm = n;
+        if (n.k === "bool") {
+          if (n.mask.shape.length !== 1) throw new ProxyTypeError(`a boolean index on one axis must be 1-d, got shape ${shapeStr(n.mask.shape)}`);
+          const len = x.shape[axis]!;
+          if (n.mask.shape[0] !== len && len !== -1 && n.mask.shape[0] !== -1) {
+            throw new ProxyTypeError(`boolean index did not match indexed array along axis ${axis}; size of axis is ${len} but size of corresponding boolean axis is ${n.mask.shape[0]}`);
+          }
+          if (n.mask.op === "literal") item = { k: "list", idx: nonzeroLiteral(n.mask.payload!.data as Uint8Array) };
         }
         view.push(["s", null, null, null]);
-        advOut = outAxis;
-        advPos = pos;
+        adv.push({ out: outAxis, pos, item });
         axis++;
         outAxis++;
         break;
@@ -123,33 +118,34 @@ export function buildGet(x: Node, raw: readonly (GetItem | string)[]): Node {
     }
   });
   const isIdentity = view.every((v) => v[0] === "s" && v[1] === null && v[2] === null && (v[3] === null || v[3] === 1));
-  let cur = isIdentity ? x : make("view", [x], { items: view as unknown as import("../graph/node.js").AttrValue });
-  if (advanced.length === 0) return cur;
-  const adv = advanced[0]!;
-  if (adv.k === "bool") {
-    cur = make("select", [cur, adv.mask], { axis: advOut });
-    return cur;
+  let cur = isIdentity ? x : make("view", [x], { items: view as unknown as AttrValue });
+  if (adv.length === 0) return cur;
+  const boolArrays = adv.filter((a) => a.item.k === "bool");
+  if (boolArrays.length > 0) {
+    if (adv.length > 1) throw new ProxyTypeError("a boolean Array index cannot be combined with other list or array indices; compute it first");
+    return make("select", [cur, (adv[0]!.item as { k: "bool"; mask: Node }).mask], { axis: adv[0]!.out });
   }
-  // list bounds are known now for literal indices
-  const len = cur.shape[advOut]!;
-  if (adv.idx.op === "literal" && len !== -1) {
-    const d = adv.idx.payload!.data as BigInt64Array;
-    for (const v of d) {
-      if (v < BigInt(-len) || v >= BigInt(len)) throw new ProxyTypeError(`index ${v} is out of bounds for axis ${advOut} with size ${len}`);
+  const idx = adv.map((a) => (a.item as { k: "list"; idx: Node }).idx);
+  adv.forEach((a, j) => {
+    const len = cur.shape[a.out]!;
+    const ix = idx[j]!;
+    if (ix.op !== "literal" || len === -1) return;
+    for (const v of ix.payload!.data as BigInt64Array) {
+      if (v < BigInt(-len) || v >= BigInt(len)) throw new ProxyTypeError(`index ${v} is out of bounds for axis ${a.out} with size ${len}`);
     }
-  }
-  cur = make("take", [cur, adv.idx], { axis: advOut });
-  // NumPy: integers count as advanced indices too; if they are separated from the list by a slice
-  // or new axis, the index dimensions move to the front.
-  if (hasInt) {
-    const positions = [...intPositions, advPos].sort((a, b) => a - b);
-    const contiguous = positions.every((p, i) => i === 0 || p === positions[i - 1]! + 1);
-    if (!contiguous && advOut > 0) {
-      const k = adv.idx.shape.length;
-      const nd = cur.shape.length;
-      const perm = [...Array.from({ length: k }, (_, i) => advOut + i), ...Array.from({ length: nd }, (_, i) => i).filter((i) => i < advOut || i >= advOut + k)];
-      cur = make("transpose", [cur], { axes: perm });
-    }
-  }
-  return cur;
+  });
+  // NumPy: integers count as advanced indices when arrays are present; if the advanced items are
+  // separated by a slice or new axis, the broadcast index dims go first, else where they stand.
+  const positions = [...intPositions, ...adv.map((a) => a.pos)].sort((p, q) => p - q);
+  const contiguous = positions.every((p, i) => i === 0 || p === positions[i - 1]! + 1);
+  const at = contiguous ? adv[0]!.out : 0;
+  return make("take", [cur, ...idx], { axes: adv.map((a) => a.out), at });
+}
+
+function nonzeroLiteral(mask: Uint8Array): Node {
+  const where: number[] = [];
+  mask.forEach((b, i) => b && where.push(i));
+  const d = allocate("int64", where.length, true);
+  where.forEach((v, i) => (d[i] = BigInt(v)));
+  return literalNode(d, [where.length], "int64");
 }

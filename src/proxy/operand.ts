@@ -57,7 +57,7 @@ export function constNode(v: number | boolean | bigint, dtype: DTypeName): Node 
 }
 
 /** Give weak scalars their dtype from the strong operands (NEP 50), refusing out-of-range integers. */
-export function resolveWeak(ops: readonly (Node | Weak)[]): Node[] {
+export function resolveWeak(ops: readonly (Node | Weak)[], comparison = false): Node[] {
   const strong = ops.filter((o): o is Node => !("weak" in o));
   const weakOps = ops.filter((o): o is Weak => "weak" in o);
   let target: DTypeName | undefined = strong.length > 0 ? strong.map((n) => n.dtype).reduce(promote) : undefined;
@@ -69,6 +69,8 @@ export function resolveWeak(ops: readonly (Node | Weak)[]): Node[] {
     if (!("weak" in o)) return o;
     const d = promoteWeak(target!, o.kind);
     if (o.kind === "int" && isInteger(d) && !fitsIn(d, typeof o.value === "bigint" ? o.value : Number(o.value))) {
+      // NumPy 2 compares with an out-of-range Python int exactly instead of refusing it.
+      if (comparison) return constNode(o.value, fitsIn("int64", typeof o.value === "bigint" ? o.value : Number(o.value)) ? "int64" : "float64");
       throw new ProxyTypeError(`Python integer ${o.value} out of bounds for ${d}`);
     }
     return constNode(o.value, d);
@@ -79,5 +81,5 @@ export function ufunc(fn: UfuncName | string, args: readonly (ArrayLike | Weak)[
   if (!isUfuncName(fn)) throw new ProxyTypeError(`unknown function '${fn}'`);
   const arity = UFUNCS[fn].arity;
   if (args.length !== arity) throw new ProxyTypeError(`${UFUNCS[fn].numpy}() takes ${arity} argument${arity === 1 ? "" : "s"}, got ${args.length}`);
-  return make("map", resolveWeak(args.map(toOperand)), { fn });
+  return make("map", resolveWeak(args.map(toOperand), UFUNCS[fn].rule === "cmp"), { fn });
 }

@@ -1,42 +1,51 @@
-/** Gather along one axis with integer indices (NumPy `take` / a list index on one axis). */
+/**
+ * Pointwise gather (NumPy advanced indexing): index arrays, broadcast together, select one source
+ * element per output element along `axes`; the broadcast index dims sit at output axis `bAt`.
+ */
 import type { Operand } from "../codegen/loops.js";
 
 export interface TakeArgs {
   src: Operand;
-  index: Operand;
-  axis: number;
-  srcShape: readonly number[];
-  start: readonly number[];
-  shape: readonly number[];
-  indexNdim: number;
+  indices: Operand[];
+  axes: number[];
+  srcShape: number[];
+  bAt: number;
+  bNdim: number;
+  start: number[];
+  shape: number[];
   out: Operand;
 }
 
 export function runTake(a: TakeArgs): void {
   const nd = a.shape.length;
-  const n = a.srcShape[a.axis]!;
-  const k = a.indexNdim;
+  const restAxes = a.srcShape.map((_, i) => i).filter((i) => !a.axes.includes(i));
   const total = a.shape.reduce((x, y) => x * y, 1);
-  const idx = a.start.slice();
-  const ist = a.index.strides;
+  const o = a.start.slice();
   for (let e = 0; e < total; e++) {
-    // output axes [0, axis) and [axis + k, nd) walk the source; [axis, axis + k) walk the index array
-    let io = a.index.offset;
-    for (let j = 0; j < k; j++) io += idx[a.axis + j]! * ist[j]!;
-    let i = Number(a.index.data[io]!);
-    if (i < -n || i >= n) throw new RangeError(`index ${i} is out of bounds for axis ${a.axis} with size ${n}`);
-    if (i < 0) i += n;
     let so = a.src.offset;
+    for (let j = 0; j < a.indices.length; j++) {
+      const ix = a.indices[j]!;
+      let io = ix.offset;
+      for (let b = 0; b < a.bNdim; b++) io += o[a.bAt + b]! * ix.strides[b]!;
+      const axis = a.axes[j]!;
+      const n = a.srcShape[axis]!;
+      let i = Number(ix.data[io]!);
+      if (i < -n || i >= n) throw new RangeError(`index ${i} is out of bounds for axis ${axis} with size ${n}`);
+      if (i < 0) i += n;
+      so += i * a.src.strides[axis]!;
+    }
+    let r = 0;
+    for (let d = 0; d < nd; d++) {
+      if (d >= a.bAt && d < a.bAt + a.bNdim) continue;
+      so += o[d]! * a.src.strides[restAxes[r++]!]!;
+    }
     let oo = a.out.offset;
-    for (let d = 0; d < nd; d++) oo += idx[d]! * a.out.strides[d]!;
-    for (let d = 0; d < a.axis; d++) so += idx[d]! * a.src.strides[d]!;
-    so += i * a.src.strides[a.axis]!;
-    for (let d = a.axis + k; d < nd; d++) so += idx[d]! * a.src.strides[d - k + 1]!;
+    for (let d = 0; d < nd; d++) oo += o[d]! * a.out.strides[d]!;
     a.out.data[oo] = a.src.data[so]! as never;
     if (a.out.mask !== undefined) a.out.mask[oo] = a.src.mask !== undefined ? a.src.mask[so]! : 0;
     for (let d = nd - 1; d >= 0; d--) {
-      if (++idx[d]! < a.start[d]! + a.shape[d]!) break;
-      idx[d] = a.start[d]!;
+      if (++o[d]! < a.start[d]! + a.shape[d]!) break;
+      o[d] = a.start[d]!;
     }
   }
 }
