@@ -115,7 +115,7 @@ export function compileReduce(p: Program, nd: number, fn: PartialFn, innerReduce
   const o = `p${L}_${last}`;
   const masked = el.mask !== null;
   const local = innerReduced && nd > 0;
-  const A = (name: string) => (local ? `l_${name}` : `acc.${name}[${o}]`);
+  const A = (name: string) => (local ? `l_${name}` : `R_${name}[${o}]`);
   let step: string;
   switch (fn) {
     case "sum": step = accBig ? `${A("a")} = ${A("a")} + ${v};` : `${A("a")} += ${v};`; break;
@@ -129,11 +129,12 @@ export function compileReduce(p: Program, nd: number, fn: PartialFn, innerReduce
   }
   if (masked) step = `if (!${el.mask}) { ${step} ${A("c")} += 1; }`;
   const names = ["a", ...(fn === "moments" ? ["q", "sh"] : []), ...(masked ? ["c"] : [])];
-  const before = local ? names.map((n) => `let l_${n} = acc.${n}[${o}];`).join(" ") : "";
-  const after = local ? names.filter((n) => n !== "sh").map((n) => `acc.${n}[${o}] = l_${n};`).join(" ") : "";
+  const before = local ? names.map((n) => `let l_${n} = R_${n}[${o}];`).join(" ") : "";
+  const after = local ? names.filter((n) => n !== "sh").map((n) => `R_${n}[${o}] = l_${n};`).join(" ") : "";
   const src = [
     '"use strict";',
     operandDecls(p),
+    names.map((n) => `const R_${n} = acc.${n};`).join("\n"),
     el.prelude,
     loopNest(nd, L + 1, `${el.body}\n${step}`, before, after),
   ].join("\n");

@@ -6,6 +6,7 @@ import { DTYPES, allocate, type DTypeName, type TypedArray } from "../../src/cor
 import type { ReduceFn } from "../../src/graph/ops.js";
 import type { PNode, Program } from "../../scheduler/program.js";
 import { coalesce } from "../codegen/coalesce.js";
+import { enumerateBlocks, type Block } from "../../scheduler/blocks.js";
 import { accDType, compileMap, compileReduce, runCompiled, type Accumulators, type Operand, type PartialFn } from "../codegen/loops.js";
 
 export function partialFnOf(fn: ReduceFn): PartialFn {
@@ -98,11 +99,16 @@ export function runPartial(args: ReduceArgs): Partial {
   }
   if (nPer > 0 && nOut > 0) {
     const ops = [...args.leaves, accOp];
-    const c = coalesce(args.shape, ops);
-    const nd = c.shape.length;
-    const innerReduced = nd > 0 && c.strides[ops.length - 1]![nd - 1] === 0;
-    const f = compileReduce(args.program, nd, pfn, innerReduced);
-    runCompiled(f, ops.map((o, j) => ({ ...o, strides: c.strides[j]! })), c.shape, acc);
+    // Walk the region in tiles whose accumulators fit in L1: with the reduced axes outside,
+    // every pass over the reduced extent re-reads the accumulators.
+    for (const t of accTiles(args.shape, args.reduced)) {
+      const tops = ops.map((o) => ({ ...o, offset: o.offset + t.start.reduce((s, v, d) => s + v * o.strides[d]!, 0) }));
+      const c = coalesce(t.shape, tops);
+      const nd = c.shape.length;
+      const innerReduced = nd > 0 && c.strides[ops.length - 1]![nd - 1] === 0;
+      const f = compileReduce(args.program, nd, pfn, innerReduced);
+      runCompiled(f, tops.map((o, j) => ({ ...o, strides: c.strides[j]! })), c.shape, acc);
+    }
   }
   const part: Partial = { fn: pfn, a: acc.a, n: nPer };
   if (acc.c !== undefined) part.c = acc.c;
@@ -124,6 +130,23 @@ export function runPartial(args: ReduceArgs): Partial {
     part.m2 = m2;
   }
   return part;
+}
+
+/** Accumulator elements per tile (32 KiB of float64). */
+const TILE = 4096;
+
+/** Split the kept axes so each tile holds at most TILE output elements; reduced axes stay whole. */
+function accTiles(shape: readonly number[], reduced: readonly boolean[]): Block[] {
+  const b = [...shape];
+  let kept = shape.reduce((n, s, i) => (reduced[i] ? n : n * s), 1);
+  if (kept <= TILE || !reduced.some((r) => r)) return [{ index: [], start: shape.map(() => 0), shape: [...shape] }];
+  for (let d = 0; d < shape.length && kept > TILE; d++) {
+    if (reduced[d] || b[d]! <= 1) continue;
+    const rest = kept / b[d]!;
+    b[d] = Math.max(1, Math.floor(TILE / rest));
+    kept = rest * b[d]!;
+  }
+  return enumerateBlocks(shape, b);
 }
 
 const countAt = (p: Partial, i: number): number => (p.c !== undefined ? p.c[i]! : p.n);
@@ -178,6 +201,7 @@ export function combinePartials(parts: readonly Partial[]): Partial {
 /** Write final values (and the mask: no values behind an element) into the output operand. */
 export function finalize(p: Partial, fn: ReduceFn, ddof: number, out: Operand, outShape: readonly number[], outDType: DTypeName): void {
   const big = DTYPES[outDType].big;
+  if (!big && p.c === undefined && out.mask === undefined && isCContiguous(out.strides, outShape) && finalizeFast(p, fn, ddof, out)) return;
   const n = outShape.length;
   const idx = new Array<number>(n).fill(0);
   let pos = out.offset;
@@ -208,6 +232,47 @@ export function finalize(p: Partial, fn: ReduceFn, ddof: number, out: Operand, o
       pos -= out.strides[d]! * outShape[d]!;
       idx[d] = 0;
     }
+  }
+}
+
+function isCContiguous(strides: readonly number[], shape: readonly number[]): boolean {
+  let acc = 1;
+  for (let d = shape.length - 1; d >= 0; d--) {
+    if (shape[d] !== 1 && strides[d] !== acc) return false;
+    acc *= shape[d]!;
+  }
+  return true;
+}
+
+/** The common case (unmasked, contiguous output, ≤32-bit or float results) without per-element dispatch. */
+function finalizeFast(p: Partial, fn: ReduceFn, ddof: number, out: Operand): boolean {
+  const o = out.data as Float64Array;
+  const base = out.offset;
+  const a = p.a;
+  const n = p.a.length;
+  if (typeof a[0] === "bigint") return false;
+  const x = a as Float64Array;
+  switch (fn) {
+    case "mean": {
+      const inv = 1 / p.n;
+      if (p.n > 0 && Number.isFinite(inv) && (p.n & (p.n - 1)) === 0) for (let k = 0; k < n; k++) o[base + k] = x[k]! * inv;
+      else for (let k = 0; k < n; k++) o[base + k] = x[k]! / p.n;
+      return true;
+    }
+    case "var": case "std": {
+      const dof = p.n - ddof;
+      const m2 = p.m2!;
+      for (let k = 0; k < n; k++) {
+        const v = dof > 0 ? m2[k]! / dof : NaN;
+        o[base + k] = fn === "std" ? Math.sqrt(v) : v;
+      }
+      return true;
+    }
+    case "count":
+      return false;
+    default:
+      for (let k = 0; k < n; k++) o[base + k] = x[k]!;
+      return true;
   }
 }
 
