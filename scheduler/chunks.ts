@@ -56,7 +56,7 @@ export function chunksOf(node: Node, memo: Map<Node, number[]> = new Map()): num
     });
   switch (node.op) {
     case "literal":
-    case "npy_file": {
+    case "source": {
       const c = node.attrs["chunks"];
       out = Array.isArray(c) ? (c as number[]) : autoChunks(shape, item);
       break;

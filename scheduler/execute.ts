@@ -43,7 +43,7 @@ function operandsOf(spec: TaskSpec): OperandSpec[] {
     case "median": return [...spec.leaves, spec.out];
     case "combine": return spec.out === null ? [] : [spec.out];
     case "take": return [spec.src, ...spec.indices, spec.out];
-    case "read_npy": return [spec.out];
+    case "read": return [spec.out];
     case "barrier": return [];
   }
 }
@@ -67,8 +67,8 @@ function wire(spec: Exclude<TaskSpec, { kernel: "barrier" }>, t: BufferTable, in
         kernel: "take", src: op(spec.src), indices: spec.indices.map(op), axes: [...spec.axes], srcShape: [...spec.srcShape],
         bAt: spec.bAt, bNdim: spec.bNdim, start: [...spec.start], shape: [...spec.shape], out: op(spec.out),
       };
-    case "read_npy":
-      return { kernel: "read_npy", path: spec.path, byteOffset: spec.byteOffset, byteLength: spec.byteLength, out: op(spec.out) };
+    case "read":
+      return { kernel: "read", reader: spec.reader, params: spec.params, start: [...spec.start], shape: [...spec.shape], fullShape: [...spec.fullShape], out: op(spec.out) };
   }
 }
 

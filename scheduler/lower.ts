@@ -72,8 +72,8 @@ class Lowering {
       case "literal":
         b = this.addBuffer(node, { payload: node.payload! });
         break;
-      case "npy_file":
-        b = this.readNpy(node);
+      case "source":
+        b = this.readSource(node);
         break;
       case "reshape": {
         const src = this.materialize(node.args[0]!);
@@ -274,24 +274,20 @@ class Lowering {
     return this.barrier(node, out, keys);
   }
 
-  private readNpy(node: Node): PlanBuffer {
+  /** One read task per chunk of the source's own grid (readers read whole chunks of their storage). */
+  private readSource(node: Node): PlanBuffer {
     const out = this.addBuffer(node);
-    const path = node.attrs["path"] as string;
-    const dataOffset = node.attrs["offset"] as number;
-    const rowElems = sizeOf(node.shape.slice(1));
-    const itemBytes = DTYPES[node.dtype].bytes;
-    const rows = node.shape[0] ?? 1;
-    const chunk = chunksOf(node, this.chunkMemo)[0] ?? 1;
-    const rowsPer = Math.max(chunk, Math.ceil(this.opts.minTaskBytes / Math.max(rowElems * itemBytes, 1)));
+    const reader = node.attrs["reader"] as string;
+    const params = node.attrs["params"] as { readonly [k: string]: unknown };
+    const item = DTYPES[node.dtype].bytes;
     const keys: string[] = [];
-    for (let r = 0; r < Math.max(rows, 1); r += rowsPer) {
-      const n = node.shape.length === 0 ? 1 : Math.min(rowsPer, rows - r);
-      const key = this.key(node, "read", [r]);
+    for (const blk of enumerateBlocks(node.shape, chunksOf(node, this.chunkMemo))) {
+      const key = this.key(node, "read", blk.index);
       this.tasks.push({
         key,
         deps: [],
-        spec: { kernel: "read_npy", path, byteOffset: dataOffset + r * rowElems * itemBytes, byteLength: n * rowElems * itemBytes, out: { buf: out.id, offset: r * rowElems, strides: [1] } },
-        bytes: n * rowElems * itemBytes,
+        spec: { kernel: "read", reader, params, start: blk.start, shape: blk.shape, fullShape: node.shape, out: { buf: out.id, offset: 0, strides: out.strides } },
+        bytes: sizeOf(blk.shape) * item,
       });
       keys.push(key);
     }

@@ -56,7 +56,15 @@ export type TaskSpec =
       readonly shape: readonly number[];
       readonly out: OperandSpec;
     }
-  | { readonly kernel: "read_npy"; readonly path: string; readonly byteOffset: number; readonly byteLength: number; readonly out: OperandSpec }
+  | {
+      readonly kernel: "read";
+      readonly reader: string;
+      readonly params: { readonly [k: string]: unknown };
+      readonly start: readonly number[];
+      readonly shape: readonly number[];
+      readonly fullShape: readonly number[];
+      readonly out: OperandSpec;
+    }
   | { readonly kernel: "barrier" };
 
 export type KernelName = TaskSpec["kernel"];

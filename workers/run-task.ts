@@ -8,7 +8,7 @@ import type { Program } from "../scheduler/program.js";
 import type { Operand } from "./codegen/loops.js";
 import { runMap } from "./kernels/map.js";
 import { runMedian } from "./kernels/median.js";
-import { runReadNpy } from "./kernels/read-npy.js";
+import { readerOf } from "./readers/index.js";
 import { combinePartials, finalize, runReduce, type Partial } from "./kernels/reduce.js";
 import { runTake, type TakeArgs } from "./kernels/take.js";
 
@@ -19,11 +19,11 @@ export type WireTask =
   | { kernel: "combine"; fn: ReduceFn; ddof: number; out: Operand | null; outShape: number[]; outDType: DTypeName; inputs: Partial[] }
   | { kernel: "median"; program: Program; shape: number[]; leaves: Operand[]; reduced: boolean[]; out: Operand; outDType: DTypeName }
   | ({ kernel: "take" } & TakeArgs)
-  | { kernel: "read_npy"; path: string; byteOffset: number; byteLength: number; out: Operand };
+  | { kernel: "read"; reader: string; params: { readonly [k: string]: unknown }; start: number[]; shape: number[]; fullShape: number[]; out: Operand };
 
 export type TaskOutput = Partial | null;
 
-export function runTask(t: WireTask): TaskOutput {
+export function runTask(t: WireTask): TaskOutput | Promise<TaskOutput> {
   switch (t.kernel) {
     case "map":
       runMap(t);
@@ -42,9 +42,10 @@ export function runTask(t: WireTask): TaskOutput {
     case "take":
       runTake(t);
       return null;
-    case "read_npy":
-      runReadNpy(t.path, t.byteOffset, t.byteLength, t.out);
-      return null;
+    case "read": {
+      const r = readerOf(t.reader)(t.params, { start: t.start, shape: t.shape, fullShape: t.fullShape }, t.out);
+      return r instanceof Promise ? r.then(() => null) : null;
+    }
   }
 }
 
@@ -57,11 +58,18 @@ export interface WireError {
 
 export type WireResult = { ok: true; value: TaskOutput } | { ok: false; error: WireError };
 
-export function runTaskSafely(t: WireTask): WireResult {
+function asWireError(e: unknown): WireResult {
+  const err = e instanceof Error ? e : new Error(String(e));
+  return { ok: false, error: { name: err.name, message: err.message, stack: err.stack } };
+}
+
+/** Run a task and turn any error into data; stays synchronous for synchronous kernels. */
+export function runTaskSafely(t: WireTask): WireResult | Promise<WireResult> {
   try {
-    return { ok: true, value: runTask(t) };
+    const v = runTask(t);
+    if (v instanceof Promise) return v.then((value): WireResult => ({ ok: true, value }), asWireError);
+    return { ok: true, value: v };
   } catch (e) {
-    const err = e instanceof Error ? e : new Error(String(e));
-    return { ok: false, error: { name: err.name, message: err.message, stack: err.stack } };
+    return asWireError(e);
   }
 }

@@ -6,7 +6,7 @@ import { rethrow } from "./rethrow.js";
 export class InlineExecutor implements Executor {
   readonly concurrency = 1;
   async run(task: WireTask, info: { key: string }): Promise<TaskOutput> {
-    const r = runTaskSafely(task);
+    const r = await runTaskSafely(task);
     if (!r.ok) throw rethrow(r.error, info.key);
     return r.value;
   }

@@ -46,7 +46,7 @@ export class PoolExecutor implements Executor {
 
   async run(task: WireTask, info: { key: string; bytes: number }): Promise<TaskOutput> {
     if (info.bytes < INLINE_BYTES) {
-      const r = runTaskSafely(task);
+      const r = await runTaskSafely(task);
       if (!r.ok) throw rethrow(r.error, info.key);
       return r.value;
     }

@@ -59,7 +59,7 @@ function arity(op: OpName, args: readonly Node[], n: number): void {
 export function inferType(op: OpName, args: readonly Node[], attrs: Attrs): NodeType {
   switch (op) {
     case "literal":
-    case "npy_file":
+    case "source":
       return arr(numsAttr(attrs, "shape"), dtypeAttr(attrs, "dtype"), attrs["masked"] === true);
     case "const":
       return { kind: "scalar", shape: [], dtype: dtypeAttr(attrs, "dtype"), masked: false };

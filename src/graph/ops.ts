@@ -4,7 +4,7 @@
  */
 export type OpName =
   // sources
-  | "literal" | "npy_file"
+  | "literal" | "source"
   // elementwise
   | "const" | "map" | "cast" | "where" | "make_masked" | "getdata" | "getmask" | "filled"
   // movement (affine views: no data moves until a kernel reads through them)
@@ -20,7 +20,7 @@ export type OpCategory = "source" | "elementwise" | "movement" | "reduction" | "
 
 export const OP_CATEGORY: Readonly<Record<OpName, OpCategory>> = {
   literal: "source",
-  npy_file: "source",
+  source: "source",
   const: "elementwise",
   map: "elementwise",
   cast: "elementwise",

@@ -7,7 +7,11 @@ import { DTYPES, defaultFillValue, dtypeOfTypedArray, isDTypeName, resolveDType,
 import { ProxyTypeError } from "../core/errors.js";
 import { MaskedNDArray, NDArray, coerceElement, type Element } from "../core/ndarray.js";
 import { shapeStr, sizeOf } from "../core/shape.js";
+import { closeSync, openSync, readSync, statSync } from "node:fs";
+import { resolve as resolvePath } from "node:path";
 import type { Node } from "../graph/node.js";
+import { parseNpyHeader } from "../core/npy.js";
+import { normalizeChunks } from "../../scheduler/chunks.js";
 import { make } from "../graph/make.js";
 import type { ReduceFn } from "../graph/ops.js";
 import { computeNode, type ComputeOptions, type InspectOptions } from "../compute/run.js";
@@ -72,6 +76,45 @@ export class ArrayProxy {
     if (storageOk) return wrapNode(literalNode(toShared(data, dtype), shape, dtype, opts.chunks));
     const n = literalNode(toShared(data, own), shape, own, opts.chunks);
     return wrapNode(make("cast", [n], { dtype }));
+  }
+
+  /**
+   * From `.npy` bytes (decoded now) or a `.npy` file (read lazily, by blocks of the leading axis,
+   * in the workers).
+   */
+  static fromNpy(source: Uint8Array | string, opts: { chunks?: number[] | "auto" } = {}): ArrayProxy {
+    if (typeof source !== "string") {
+      const a = NDArray.fromNpy(source);
+      return wrapNode(literalNode(toShared(a.data, a.dtype), a.shape, a.dtype, opts.chunks));
+    }
+    const path = resolvePath(source);
+    let head: Uint8Array;
+    try {
+      const fd = openSync(path, "r");
+      try {
+        head = new Uint8Array(65536 + 12);
+        head = head.subarray(0, readSync(fd, head, 0, head.length, 0));
+      } finally {
+        closeSync(fd);
+      }
+    } catch (e) {
+      throw new ProxyTypeError(`cannot read .npy file ${path}: ${(e as Error).message}`);
+    }
+    let layout: ReturnType<typeof parseNpyHeader>;
+    try {
+      layout = parseNpyHeader(head);
+    } catch (e) {
+      throw new ProxyTypeError(`${path}: ${(e as Error).message}`);
+    }
+    const { dtype, shape, offset } = layout;
+    const need = offset + sizeOf(shape) * DTYPES[dtype].bytes;
+    const have = statSync(path).size;
+    if (have < need) throw new ProxyTypeError(`${path}: truncated .npy data: need ${need} bytes, have ${have}`);
+    // blocks must be contiguous in the file: split only the leading axis
+    const lead = normalizeChunks(opts.chunks, shape, DTYPES[dtype].bytes)[0];
+    const chunks = shape.map((s, i) => (i === 0 ? lead ?? 1 : Math.max(s, 1)));
+    const attrs = { reader: "npy", params: { path, offset: [offset] }, shape, dtype, masked: false, chunks };
+    return wrapNode(make("source", [], attrs));
   }
 
   get literalValue(): undefined {

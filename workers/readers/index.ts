@@ -1,0 +1,13 @@
+/** The closed table of source readers. A source node names one of these; nothing else is callable. */
+import { readNpy } from "./npy.js";
+import type { Reader } from "./types.js";
+
+export const READERS: Readonly<Record<string, Reader>> = {
+  npy: readNpy,
+};
+
+export function readerOf(name: string): Reader {
+  const r = Object.prototype.hasOwnProperty.call(READERS, name) ? READERS[name] : undefined;
+  if (r === undefined) throw new TypeError(`unknown source reader '${name}'`);
+  return r;
+}
