@@ -3,7 +3,7 @@
  * driving an injected executor. Ready tasks are taken LIFO (depth first keeps memory low); a buffer
  * is released as soon as no pending task reads it.
  */
-import { JobCancelled, JobComputeError } from "../src/core/errors.js";
+import { JobCancelled, JobComputeError, RetryError } from "../src/core/errors.js";
 import type { Partial } from "../workers/kernels/reduce.js";
 import type { TaskOutput, WireTask } from "../workers/run-task.js";
 import { BufferTable, type Storage } from "./storage.js";
@@ -172,7 +172,7 @@ export function execute(plan: Plan, executor: Executor, opts: ExecuteOptions = {
           (e: unknown) => {
             running--;
             const err = e instanceof Error ? e : new Error(String(e));
-            if (err instanceof JobComputeError) fail(err);
+            if (err instanceof JobComputeError || err instanceof RetryError) fail(err);
             else fail(new JobComputeError(`task ${key} failed: ${err.message}`, { taskKey: key, cause: err }));
           },
         );

@@ -54,13 +54,18 @@ export interface WireError {
   name: string;
   message: string;
   stack: string | undefined;
+  /** A system error's code (`EAGAIN`, `EMFILE`, ...): tells a transient failure from bad data. */
+  code?: string;
 }
 
 export type WireResult = { ok: true; value: TaskOutput } | { ok: false; error: WireError };
 
 function asWireError(e: unknown): WireResult {
   const err = e instanceof Error ? e : new Error(String(e));
-  return { ok: false, error: { name: err.name, message: err.message, stack: err.stack } };
+  const code = (err as { code?: unknown }).code;
+  const error: WireError = { name: err.name, message: err.message, stack: err.stack };
+  if (typeof code === "string") error.code = code;
+  return { ok: false, error };
 }
 
 /** Run a task and turn any error into data; stays synchronous for synchronous kernels. */

@@ -7,6 +7,7 @@ import { availableParallelism } from "node:os";
 import { Piscina } from "piscina";
 import { runTaskSafely, type TaskOutput, type WireResult, type WireTask } from "../../workers/run-task.js";
 import type { Executor } from "../execute.js";
+import { JobCancelled, JobComputeError } from "../../src/core/errors.js";
 import { rethrow } from "./rethrow.js";
 
 /** Tasks touching fewer bytes than this run inline. */
@@ -35,13 +36,27 @@ export async function destroyPool(): Promise<void> {
   if (p !== undefined) await p.destroy();
 }
 
+let inFlight = 0;
+
+/** Tasks sent to the worker threads that have not come back (0 once the pool is idle). */
+export function poolTasksInFlight(): number {
+  return inFlight;
+}
+
+export interface PoolExecutorOptions {
+  /** Aborting drops the queued tasks and terminates the workers running this executor's tasks. */
+  signal?: AbortSignal;
+}
+
 export class PoolExecutor implements Executor {
   readonly concurrency: number;
   private readonly threads: number;
+  private readonly signal: AbortSignal | undefined;
 
-  constructor(threads = availableParallelism()) {
+  constructor(threads = availableParallelism(), opts: PoolExecutorOptions = {}) {
     this.threads = Math.max(1, threads);
     this.concurrency = this.threads * 2;
+    this.signal = opts.signal;
   }
 
   async run(task: WireTask, info: { key: string; bytes: number }): Promise<TaskOutput> {
@@ -50,7 +65,18 @@ export class PoolExecutor implements Executor {
       if (!r.ok) throw rethrow(r.error, info.key);
       return r.value;
     }
-    const r = (await getPool(this.threads).run(task)) as WireResult;
+    let r: WireResult;
+    inFlight++;
+    try {
+      r = (await getPool(this.threads).run(task, this.signal === undefined ? {} : { signal: this.signal })) as WireResult;
+    } catch (e) {
+      // Kernel errors come back as data, so a rejection means the worker thread died (or was stopped).
+      const why = e instanceof Error ? e.message : String(e);
+      if (this.signal?.aborted) throw new JobCancelled(`task ${info.key} was stopped: ${why}`, { code: "CANCELLED", taskKey: info.key, cause: e });
+      throw new JobComputeError(`the worker thread running task ${info.key} died: ${why}`, { code: "WORKER_LOST", taskKey: info.key, cause: e });
+    } finally {
+      inFlight--;
+    }
     if (!r.ok) throw rethrow(r.error, info.key);
     return r.value;
   }
