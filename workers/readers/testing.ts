@@ -1,0 +1,55 @@
+/**
+ * Readers for the job system's tests only; `READERS` lists them only when the environment variable
+ * `TESSERAE_TEST_READERS=1` is set (so no graph document can reach them in normal use).
+ * Both fill their block with each element's flat index in the source.
+ *
+ * - `testing.sleep {ms}`: blocks its thread for `ms` first (a slow task that cancel and timeout stop).
+ * - `testing.crashOnce {marker}`: the first call (the marker file does not exist yet) creates the
+ *   marker and ends its worker thread, or in the main thread throws a transient `EAGAIN` error.
+ */
+import { writeFileSync } from "node:fs";
+import { isMainThread } from "node:worker_threads";
+import type { Operand } from "../codegen/loops.js";
+import type { ReaderParams, ReadRegion } from "./types.js";
+
+export const TEST_READERS_ENV = "TESSERAE_TEST_READERS";
+
+function fillIndices(region: ReadRegion, out: Operand): void {
+  const nd = region.shape.length;
+  const total = region.shape.reduce((a, b) => a * b, 1);
+  const big = typeof out.data[0] === "bigint";
+  const idx = new Array<number>(nd).fill(0);
+  for (let e = 0; e < total; e++) {
+    let flat = 0, off = out.offset;
+    for (let a = 0; a < nd; a++) {
+      const i = region.start[a]! + idx[a]!;
+      flat = flat * region.fullShape[a]! + i;
+      off += i * out.strides[a]!;
+    }
+    out.data[off] = (big ? BigInt(flat) : flat) as never;
+    for (let a = nd - 1; a >= 0 && ++idx[a]! === region.shape[a]!; a--) idx[a] = 0;
+  }
+}
+
+export function readSleep(params: ReaderParams, region: ReadRegion, out: Operand): void {
+  const ms = params["ms"];
+  if (typeof ms !== "number" || !(ms >= 0)) throw new TypeError("testing.sleep: 'ms' must be a non-negative number");
+  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
+  fillIndices(region, out);
+}
+
+export function readCrashOnce(params: ReaderParams, region: ReadRegion, out: Operand): void {
+  const marker = params["marker"];
+  if (typeof marker !== "string") throw new TypeError("testing.crashOnce: 'marker' must be a path");
+  let first = true;
+  try {
+    writeFileSync(marker, "crashed", { flag: "wx" });
+  } catch {
+    first = false;
+  }
+  if (first) {
+    if (!isMainThread) process.exit(3);
+    throw Object.assign(new Error("testing.crashOnce: transient failure"), { code: "EAGAIN" });
+  }
+  fillIndices(region, out);
+}
