@@ -74,6 +74,22 @@ export function reductionBlockShape(
   return b;
 }
 
+/**
+ * Blocks for a reduction that reads file-backed chunks: kept axes stay one chunk wide (no chunk is
+ * read by two tasks), reduced axes grow by whole chunks up to the task size. Groups along the
+ * reduced axes then run as chains, so one partial per output block is alive at a time.
+ */
+export function chunkedReductionBlockShape(shape: readonly number[], chunk: readonly number[], reduced: readonly boolean[], itemBytes: number, o: BlockOptions): number[] {
+  const b = [...chunk];
+  for (let d = shape.length - 1; d >= 0; d--) {
+    if (!reduced[d]) continue;
+    const bytes = sizeOf(b) * itemBytes;
+    const factor = Math.max(1, Math.floor(o.maxTaskBytes / Math.max(bytes, 1)));
+    b[d] = Math.min(Math.max(shape[d]!, 1), b[d]! * factor);
+  }
+  return b;
+}
+
 export function enumerateBlocks(shape: readonly number[], block: readonly number[]): Block[] {
   const nd = shape.length;
   const counts = shape.map((s, i) => Math.max(1, Math.ceil(s / block[i]!)));

@@ -7,7 +7,9 @@ import { JobCancelled, JobComputeError, RetryError } from "../src/core/errors.js
 import type { Partial } from "../workers/kernels/reduce.js";
 import type { TaskOutput, WireTask } from "../workers/run-task.js";
 import { BufferTable, type Storage } from "./storage.js";
-import type { OperandSpec, Plan, Task, TaskSpec } from "./task.js";
+import { isSourceLeaf, type LeafSpec, type OperandSpec, type Plan, type Task, type TaskSpec } from "./task.js";
+import type { Operand } from "../workers/codegen/loops.js";
+import type { SourceLeafSpec } from "./task.js";
 
 export interface Executor {
   /** How many tasks to keep in flight. */
@@ -36,11 +38,13 @@ export interface ExecuteResult {
   tasksRun: number;
 }
 
+const bufLeaves = (ls: readonly LeafSpec[]): OperandSpec[] => ls.filter((l): l is OperandSpec => !isSourceLeaf(l));
+
 function operandsOf(spec: TaskSpec): OperandSpec[] {
   switch (spec.kernel) {
-    case "map": return [...spec.leaves, spec.out];
-    case "reduce": return spec.out === null ? [...spec.leaves] : [...spec.leaves, spec.out];
-    case "median": return [...spec.leaves, spec.out];
+    case "map": return [...bufLeaves(spec.leaves), spec.out];
+    case "reduce": return spec.out === null ? bufLeaves(spec.leaves) : [...bufLeaves(spec.leaves), spec.out];
+    case "median": return [...bufLeaves(spec.leaves), spec.out];
     case "combine": return spec.out === null ? [] : [spec.out];
     case "take": return [spec.src, ...spec.indices, spec.out];
     case "read": return [spec.out];
@@ -48,20 +52,26 @@ function operandsOf(spec: TaskSpec): OperandSpec[] {
   }
 }
 
+/** Tasks that take their dependencies' partial results as inputs. */
+function consumesResults(spec: TaskSpec): boolean {
+  return spec.kernel === "combine" || (spec.kernel === "reduce" && spec.merge === true);
+}
+
 function wire(spec: Exclude<TaskSpec, { kernel: "barrier" }>, t: BufferTable, inputs: Partial[]): WireTask {
   const op = (o: OperandSpec) => t.operand(o);
+  const leaf = (l: LeafSpec): Operand | SourceLeafSpec => (isSourceLeaf(l) ? l : t.operand(l));
   switch (spec.kernel) {
     case "map":
-      return { kernel: "map", program: spec.program, shape: [...spec.shape], leaves: spec.leaves.map(op), out: op(spec.out) };
+      return { kernel: "map", program: spec.program, shape: [...spec.shape], leaves: spec.leaves.map(leaf), out: op(spec.out) };
     case "reduce":
       return {
-        kernel: "reduce", program: spec.program, shape: [...spec.shape], leaves: spec.leaves.map(op), reduced: [...spec.reduced],
-        fn: spec.fn, ddof: spec.ddof, out: spec.out === null ? null : op(spec.out), outDType: spec.outDType,
+        kernel: "reduce", program: spec.program, shape: [...spec.shape], leaves: spec.leaves.map(leaf), reduced: [...spec.reduced],
+        fn: spec.fn, ddof: spec.ddof, out: spec.out === null ? null : op(spec.out), outDType: spec.outDType, inputs,
       };
     case "combine":
       return { kernel: "combine", fn: spec.fn, ddof: spec.ddof, out: spec.out === null ? null : op(spec.out), outShape: [...spec.outShape], outDType: spec.outDType, inputs };
     case "median":
-      return { kernel: "median", program: spec.program, shape: [...spec.shape], leaves: spec.leaves.map(op), reduced: [...spec.reduced], out: op(spec.out), outDType: spec.outDType };
+      return { kernel: "median", program: spec.program, shape: [...spec.shape], leaves: spec.leaves.map(leaf), reduced: [...spec.reduced], out: op(spec.out), outDType: spec.outDType };
     case "take":
       return {
         kernel: "take", src: op(spec.src), indices: spec.indices.map(op), axes: [...spec.axes], srcShape: [...spec.srcShape],
@@ -89,7 +99,7 @@ export function execute(plan: Plan, executor: Executor, opts: ExecuteOptions = {
       if (list === undefined) dependents.set(d, [t.key]);
       else list.push(t.key);
     }
-    if (t.spec.kernel === "combine") for (const d of t.deps) resultUses.set(d, (resultUses.get(d) ?? 0) + 1);
+    if (consumesResults(t.spec)) for (const d of t.deps) resultUses.set(d, (resultUses.get(d) ?? 0) + 1);
     for (const o of operandsOf(t.spec)) {
       const r = table.rootId(o.buf);
       readers.set(r, (readers.get(r) ?? 0) + 1);
@@ -118,7 +128,7 @@ export function execute(plan: Plan, executor: Executor, opts: ExecuteOptions = {
     };
     const complete = (t: Task, out: TaskOutput) => {
       if (out !== null && out !== undefined) results.set(t.key, out);
-      if (t.spec.kernel === "combine") {
+      if (consumesResults(t.spec)) {
         for (const d of t.deps) {
           const left = (resultUses.get(d) ?? 1) - 1;
           resultUses.set(d, left);
@@ -152,7 +162,7 @@ export function execute(plan: Plan, executor: Executor, opts: ExecuteOptions = {
           complete(t, null);
           continue;
         }
-        const inputs = t.spec.kernel === "combine" ? t.deps.map((d) => results.get(d)!) : [];
+        const inputs = consumesResults(t.spec) ? t.deps.map((d) => results.get(d)).filter((p): p is Partial => p !== undefined) : [];
         let msg: WireTask;
         try {
           msg = wire(t.spec, table, inputs);

@@ -7,21 +7,32 @@ import type { Node } from "../src/graph/node.js";
 import { isUfuncName, ufuncTypes } from "../src/graph/ufuncs.js";
 import { resolveView, type ViewItem } from "../src/graph/view.js";
 import type { ConstValue, PNode, Program } from "./program.js";
-import type { PlanBuffer } from "./task.js";
+import type { PlanBuffer, SourceInfo } from "./task.js";
 
 /** node index along one axis = c + s * out[a]  (a = -1: constant c). */
-interface AxisMap {
+export interface AxisMap {
   readonly c: number;
   readonly a: number;
   readonly s: number;
 }
 
-export interface LeafDesc {
+export interface BufferLeaf {
+  readonly kind: "buf";
   readonly buf: number;
   /** Element offset at output index 0, and element strides per output axis. */
   readonly base: number;
   readonly strides: readonly number[];
 }
+
+/** A file-backed source read inside each consuming task (see SourceLeafSpec). */
+export interface SourceLeaf {
+  readonly kind: "source";
+  readonly source: SourceInfo;
+  /** Per source axis, at output index 0. */
+  readonly axes: readonly AxisMap[];
+}
+
+export type LeafDesc = BufferLeaf | SourceLeaf;
 
 export interface Fused {
   readonly program: Program;
@@ -119,6 +130,25 @@ export function fuse(root: Node, materialize: Materialize): Fused {
         r = emit(x, inner);
         break;
       }
+      case "source": {
+        const lk = `src|${n.id}|${maps.map((m) => `${m.c},${m.a},${m.s}`).join(";")}`;
+        let li = leafIndex.get(lk);
+        if (li === undefined) {
+          li = leaves.length;
+          const source: SourceInfo = {
+            reader: n.attrs["reader"] as string,
+            params: n.attrs["params"] as { readonly [k: string]: unknown },
+            fullShape: n.shape,
+            chunks: n.attrs["chunks"] as number[],
+            dtype: n.dtype,
+            masked: n.masked,
+          };
+          leaves.push({ kind: "source", source, axes: maps });
+          leafIndex.set(lk, li);
+        }
+        r = push({ k: "leaf", leaf: li, dtype: n.dtype, masked: n.masked });
+        break;
+      }
       default: {
         const pb = materialize(n);
         let base = 0;
@@ -131,7 +161,7 @@ export function fuse(root: Node, materialize: Materialize): Fused {
         let li = leafIndex.get(lk);
         if (li === undefined) {
           li = leaves.length;
-          leaves.push({ buf: pb.id, base, strides: st });
+          leaves.push({ kind: "buf", buf: pb.id, base, strides: st });
           leafIndex.set(lk, li);
         }
         r = push({ k: "leaf", leaf: li, dtype: pb.dtype, masked: pb.masked });

@@ -7,10 +7,11 @@ import { DTYPES } from "../src/core/dtype.js";
 import { cStrides, sizeOf } from "../src/core/shape.js";
 import type { Node } from "../src/graph/node.js";
 import type { ReduceFn } from "../src/graph/ops.js";
-import { DEFAULT_BLOCK_OPTIONS, elementwiseBlockShape, enumerateBlocks, reductionBlockShape, type Block, type BlockOptions } from "./blocks.js";
+import { DEFAULT_BLOCK_OPTIONS, chunkedReductionBlockShape, elementwiseBlockShape, enumerateBlocks, reductionBlockShape, type Block, type BlockOptions } from "./blocks.js";
 import { chunksOf } from "./chunks.js";
 import { fuse, isFusable, type Fused } from "./fuse.js";
-import type { OperandSpec, Plan, PlanBuffer, Task, TaskSpec } from "./task.js";
+import type { LeafSpec, OperandSpec, Plan, PlanBuffer, SourceLeafSpec, Task, TaskSpec } from "./task.js";
+import type { SourceLeaf } from "./fuse.js";
 
 export class UnresolvedShapeError extends Error {
   override name = "UnresolvedShapeError";
@@ -47,9 +48,10 @@ class Lowering {
     return `${node.hash.slice(0, 12)}:${kind}:${idx.join(",")}`;
   }
 
-  private depsOf(leaves: readonly { buf: number }[]): string[] {
+  private depsOf(leaves: readonly ({ buf: number } | { kind: "source" })[]): string[] {
     const out = new Set<string>();
     for (const l of leaves) {
+      if (!("buf" in l)) continue;
       let b = this.buffers[l.buf]!;
       while (b.aliasOf !== undefined && b.ready === undefined) b = this.buffers[b.aliasOf]!;
       if (b.ready !== undefined) out.add(b.ready);
@@ -102,12 +104,12 @@ class Lowering {
 
   private itemBytes(f: Fused, node: Node): number {
     let n = DTYPES[node.dtype].bytes;
-    for (const l of f.leaves) n += DTYPES[this.buffers[l.buf]!.dtype].bytes;
+    for (const l of f.leaves) n += l.kind === "buf" ? DTYPES[this.buffers[l.buf]!.dtype].bytes : DTYPES[l.source.dtype].bytes;
     return n;
   }
 
-  private leafOps(f: Fused, start: readonly number[]): OperandSpec[] {
-    return f.leaves.map((l) => ({ buf: l.buf, offset: l.base + start.reduce((s, v, d) => s + v * l.strides[d]!, 0), strides: l.strides }));
+  private leafOps(f: Fused, start: readonly number[], shape: readonly number[]): LeafSpec[] {
+    return f.leaves.map((l) => (l.kind === "buf" ? { buf: l.buf, offset: l.base + start.reduce((s, v, d) => s + v * l.strides[d]!, 0), strides: l.strides } : sourceLeaf(l, start, shape)));
   }
 
   private mapStage(node: Node): PlanBuffer {
@@ -123,7 +125,7 @@ class Lowering {
         kernel: "map",
         program: f.program,
         shape: blk.shape,
-        leaves: this.leafOps(f, blk.start),
+        leaves: this.leafOps(f, blk.start, blk.shape),
         out: { buf: out.id, offset: blk.start.reduce((s, v, d) => s + v * out.strides[d]!, 0), strides: out.strides },
       };
       this.tasks.push({ key, deps, spec, bytes: sizeOf(blk.shape) * item });
@@ -143,7 +145,10 @@ class Lowering {
     const reduced = x.shape.map((_, i) => axes.includes(i));
     const item = this.itemBytes(f, x);
     const whole = fn === "median";
-    const blockShape = reductionBlockShape(x.shape, chunksOf(x, this.chunkMemo), reduced, item, this.opts, whole);
+    const chained = !whole && f.leaves.some((l) => l.kind === "source");
+    const blockShape = chained
+      ? chunkedReductionBlockShape(x.shape, chunksOf(x, this.chunkMemo), reduced, item, this.opts)
+      : reductionBlockShape(x.shape, chunksOf(x, this.chunkMemo), reduced, item, this.opts, whole);
     const blocks = enumerateBlocks(x.shape, blockShape);
     const deps = this.depsOf(f.leaves);
     // x axis → output stride (kept axes only)
@@ -168,12 +173,24 @@ class Lowering {
       const outShape = keptAxes.map((i) => first.shape[i]!);
       const base = (blk: Block, last: boolean): TaskSpec =>
         whole
-          ? { kernel: "median", program: f.program, shape: blk.shape, leaves: this.leafOps(f, blk.start), reduced, out: outOp, outDType: node.dtype }
-          : { kernel: "reduce", program: f.program, shape: blk.shape, leaves: this.leafOps(f, blk.start), reduced, fn, ddof, out: last ? outOp : null, outDType: node.dtype };
+          ? { kernel: "median", program: f.program, shape: blk.shape, leaves: this.leafOps(f, blk.start, blk.shape), reduced, out: outOp, outDType: node.dtype }
+          : { kernel: "reduce", program: f.program, shape: blk.shape, leaves: this.leafOps(f, blk.start, blk.shape), reduced, fn, ddof, out: last ? outOp : null, outDType: node.dtype };
       if (g.length === 1) {
         const key = this.key(node, whole ? "median" : "reduce", first.index);
         this.tasks.push({ key, deps, spec: base(first, true), bytes: sizeOf(first.shape) * item });
         finals.push(key);
+        continue;
+      }
+      if (chained) {
+        let prev: string | undefined;
+        g.forEach((blk, k) => {
+          const key = this.key(node, "chain", blk.index);
+          const last = k === g.length - 1;
+          const spec: TaskSpec = { ...(base(blk, last) as Extract<TaskSpec, { kernel: "reduce" }>), merge: prev !== undefined };
+          this.tasks.push({ key, deps: prev === undefined ? deps : [...deps, prev], spec, bytes: sizeOf(blk.shape) * item });
+          prev = key;
+        });
+        finals.push(prev!);
         continue;
       }
       let level = g.map((blk) => {
@@ -262,7 +279,7 @@ class Lowering {
             kernel: "map",
             program,
             shape: blk.shape,
-            leaves: this.leafOps(f, blk.start),
+            leaves: this.leafOps(f, blk.start, blk.shape),
             out: { buf: out.id, offset: ostart.reduce((s, v, d) => s + v * out.strides[d]!, 0), strides: out.strides },
           },
           bytes: sizeOf(blk.shape) * item,
@@ -293,6 +310,30 @@ class Lowering {
     }
     return this.barrier(node, out, keys);
   }
+}
+
+/** The chunk-aligned box of a source that a block reads, and the leaf's axes at the block start. */
+function sourceLeaf(l: SourceLeaf, start: readonly number[], shape: readonly number[]): SourceLeafSpec {
+  const { source } = l;
+  const bs: number[] = [], bz: number[] = [];
+  const axes = l.axes.map((m, j) => {
+    const c = m.a >= 0 ? m.c + m.s * start[m.a]! : m.c;
+    const len = m.a >= 0 ? shape[m.a]! : 1;
+    let lo = c, hi = c;
+    if (len > 0 && m.a >= 0) {
+      const last = c + m.s * (len - 1);
+      lo = Math.min(c, last);
+      hi = Math.max(c, last);
+    }
+    const ch = source.chunks[j]!;
+    const full = source.fullShape[j]!;
+    const a0 = Math.floor(lo / ch) * ch;
+    const a1 = len === 0 ? a0 : Math.min(full, (Math.floor(hi / ch) + 1) * ch);
+    bs.push(a0);
+    bz.push(a1 - a0);
+    return { c, a: m.a, s: m.s };
+  });
+  return { source, box: { start: bs, shape: bz }, axes };
 }
 
 /** The fused program with a final cast to the node's dtype (concatenation promotes). */

@@ -13,18 +13,53 @@ export interface OperandSpec {
   readonly strides: readonly number[];
 }
 
+/** A file-backed source as the reader sees it. */
+export interface SourceInfo {
+  readonly reader: string;
+  readonly params: { readonly [k: string]: unknown };
+  readonly fullShape: readonly number[];
+  readonly chunks: readonly number[];
+  readonly dtype: DTypeName;
+  readonly masked: boolean;
+}
+
+/** One axis of a source leaf: source index = c + s * blockIndex[a] (a = -1: the constant c). */
+export interface SourceAxis {
+  readonly c: number;
+  readonly a: number;
+  readonly s: number;
+}
+
+/**
+ * A source read inside the consuming task (read fusion): the task reads the chunk-aligned `box` of
+ * the source into its own scratch memory, so a larger-than-memory source is never held whole.
+ */
+export interface SourceLeafSpec {
+  readonly source: SourceInfo;
+  readonly box: { readonly start: readonly number[]; readonly shape: readonly number[] };
+  readonly axes: readonly SourceAxis[];
+}
+
+export type LeafSpec = OperandSpec | SourceLeafSpec;
+
+export function isSourceLeaf(l: LeafSpec): l is SourceLeafSpec {
+  return "source" in l;
+}
+
 export type TaskSpec =
-  | { readonly kernel: "map"; readonly program: Program; readonly shape: readonly number[]; readonly leaves: readonly OperandSpec[]; readonly out: OperandSpec }
+  | { readonly kernel: "map"; readonly program: Program; readonly shape: readonly number[]; readonly leaves: readonly LeafSpec[]; readonly out: OperandSpec }
   | {
       readonly kernel: "reduce";
       readonly program: Program;
       readonly shape: readonly number[];
-      readonly leaves: readonly OperandSpec[];
+      readonly leaves: readonly LeafSpec[];
       readonly reduced: readonly boolean[];
       readonly fn: ReduceFn;
       readonly ddof: number;
       readonly out: OperandSpec | null;
       readonly outDType: DTypeName;
+      /** Merge the dependencies' partials into this one (a chain keeps one partial alive per output block). */
+      readonly merge?: boolean;
     }
   | {
       readonly kernel: "combine";
@@ -38,7 +73,7 @@ export type TaskSpec =
       readonly kernel: "median";
       readonly program: Program;
       readonly shape: readonly number[];
-      readonly leaves: readonly OperandSpec[];
+      readonly leaves: readonly LeafSpec[];
       readonly reduced: readonly boolean[];
       readonly out: OperandSpec;
       readonly outDType: DTypeName;

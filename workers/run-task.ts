@@ -6,30 +6,40 @@ import type { DTypeName } from "../src/core/dtype.js";
 import type { ReduceFn } from "../src/graph/ops.js";
 import type { Program } from "../scheduler/program.js";
 import type { Operand } from "./codegen/loops.js";
-import { runMap } from "./kernels/map.js";
-import { runMedian } from "./kernels/median.js";
+import { runMap, type MapArgs } from "./kernels/map.js";
+import { runMedian, type MedianArgs } from "./kernels/median.js";
+import type { SourceLeafSpec } from "../scheduler/task.js";
+import { resolveLeaves } from "./readers/resolve.js";
 import { readerOf } from "./readers/index.js";
-import { combinePartials, finalize, runReduce, type Partial } from "./kernels/reduce.js";
+import { combinePartials, finalize, runReduce, type Partial, type ReduceArgs } from "./kernels/reduce.js";
 import { runTake, type TakeArgs } from "./kernels/take.js";
 
 /** A task whose buffer ids were replaced by typed arrays (what crosses to a worker). */
 export type WireTask =
-  | { kernel: "map"; program: Program; shape: number[]; leaves: Operand[]; out: Operand }
-  | { kernel: "reduce"; program: Program; shape: number[]; leaves: Operand[]; reduced: boolean[]; fn: ReduceFn; ddof: number; out: Operand | null; outDType: DTypeName }
+  | { kernel: "map"; program: Program; shape: number[]; leaves: Leaf[]; out: Operand }
+  | { kernel: "reduce"; program: Program; shape: number[]; leaves: Leaf[]; reduced: boolean[]; fn: ReduceFn; ddof: number; out: Operand | null; outDType: DTypeName; inputs: Partial[] }
   | { kernel: "combine"; fn: ReduceFn; ddof: number; out: Operand | null; outShape: number[]; outDType: DTypeName; inputs: Partial[] }
-  | { kernel: "median"; program: Program; shape: number[]; leaves: Operand[]; reduced: boolean[]; out: Operand; outDType: DTypeName }
+  | { kernel: "median"; program: Program; shape: number[]; leaves: Leaf[]; reduced: boolean[]; out: Operand; outDType: DTypeName }
   | ({ kernel: "take" } & TakeArgs)
   | { kernel: "read"; reader: string; params: { readonly [k: string]: unknown }; start: number[]; shape: number[]; fullShape: number[]; out: Operand };
 
 export type TaskOutput = Partial | null;
 
+/** A leaf as it crosses to a worker: a shared-buffer operand, or a source box to read here. */
+export type Leaf = Operand | SourceLeafSpec;
+
 export function runTask(t: WireTask): TaskOutput | Promise<TaskOutput> {
+  if ((t.kernel === "map" || t.kernel === "reduce" || t.kernel === "median") && t.leaves.some((l: Leaf) => "source" in l)) {
+    return resolveLeaves(t.leaves, t.shape.length).then((leaves) => runTask({ ...t, leaves } as WireTask));
+  }
   switch (t.kernel) {
     case "map":
-      runMap(t);
+      runMap(t as MapArgs);
       return null;
-    case "reduce":
-      return runReduce(t);
+    case "reduce": {
+      const p = runReduce(t as ReduceArgs, t.inputs);
+      return p;
+    }
     case "combine": {
       const p = combinePartials(t.inputs);
       if (t.out === null) return p;
@@ -37,7 +47,7 @@ export function runTask(t: WireTask): TaskOutput | Promise<TaskOutput> {
       return null;
     }
     case "median":
-      runMedian(t);
+      runMedian(t as MedianArgs);
       return null;
     case "take":
       runTake(t);

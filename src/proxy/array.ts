@@ -11,6 +11,7 @@ import { closeSync, openSync, readSync, statSync } from "node:fs";
 import { resolve as resolvePath } from "node:path";
 import type { Node } from "../graph/node.js";
 import { parseNpyHeader } from "../core/npy.js";
+import { readZarrMeta } from "./zarr-meta.js";
 import { normalizeChunks } from "../../scheduler/chunks.js";
 import { make } from "../graph/make.js";
 import type { ReduceFn } from "../graph/ops.js";
@@ -114,6 +115,16 @@ export class ArrayProxy {
     const lead = normalizeChunks(opts.chunks, shape, DTYPES[dtype].bytes)[0];
     const chunks = shape.map((s, i) => (i === 0 ? lead ?? 1 : Math.max(s, 1)));
     const attrs = { reader: "npy", params: { path, offset: [offset] }, shape, dtype, masked: false, chunks };
+    return wrapNode(make("source", [], attrs));
+  }
+
+  /** A Zarr v2/v3 array on disk, read lazily chunk by chunk inside the tasks that need it. */
+  static fromZarr(path: string, opts: { chunks?: number[] | "auto" } = {}): ArrayProxy {
+    const root = resolvePath(path);
+    const meta = readZarrMeta(root);
+    if (opts.chunks !== undefined && opts.chunks !== "auto") normalizeChunks(opts.chunks, meta.shape, DTYPES[meta.dtype].bytes);
+    const chunks = meta.chunks.map((c, i) => Math.max(1, Math.min(c, Math.max(meta.shape[i]!, 1))));
+    const attrs = { reader: "zarr", params: { path: root, chunks: meta.chunks }, shape: meta.shape, dtype: meta.dtype, masked: false, chunks };
     return wrapNode(make("source", [], attrs));
   }
 

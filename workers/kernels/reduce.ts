@@ -276,8 +276,9 @@ function finalizeFast(p: Partial, fn: ReduceFn, ddof: number, out: Operand): boo
   }
 }
 
-export function runReduce(args: ReduceArgs): Partial | null {
-  const part = runPartial(args);
+export function runReduce(args: ReduceArgs, inputs: readonly Partial[] = []): Partial | null {
+  const own = runPartial(args);
+  const part = inputs.length === 0 ? own : combinePartials([...inputs, own]);
   if (args.out === null) return part;
   const outShape = args.shape.filter((_, i) => !args.reduced[i]);
   finalize(part, args.fn, args.ddof, args.out, outShape, args.outDType);
