@@ -41,7 +41,8 @@ const registry = new FinalizationRegistry<string>((hash) => {
   if (ref !== undefined && ref.deref() === undefined) table.delete(hash);
 });
 
-function canonical(v: AttrValue): string {
+/** Deterministic JSON text of an attribute value (what the hash reads; `-0` kept, non-finite numbers as strings). */
+export function canonical(v: AttrValue): string {
   if (v === null || typeof v !== "object") {
     if (typeof v === "number" && !Number.isFinite(v)) return JSON.stringify(String(v));
     if (Object.is(v, -0)) return "-0";
@@ -114,4 +115,12 @@ export function topoOrder(roots: readonly Node[]): Node[] {
 let nextToken = 1;
 export function freshToken(): string {
   return `t${process.pid}.${nextToken++}.${Date.now().toString(36)}`;
+}
+
+/** The token of a literal keyed by its content (small literals always; serialized literals of any size). */
+export function contentToken(data: { buffer: ArrayBufferLike; byteOffset: number; byteLength: number }, mask?: Uint8Array): string {
+  const h = createHash("sha1");
+  h.update(new Uint8Array(data.buffer, data.byteOffset, data.byteLength));
+  if (mask !== undefined) h.update(mask);
+  return h.digest("hex").slice(0, 24);
 }

@@ -40,6 +40,33 @@ export const OP_CATEGORY: Readonly<Record<OpName, OpCategory>> = {
   concat: "join",
 };
 
+/** How many arguments each op takes (`max` undefined: any number from `min`); `map`'s exact count is its ufunc's arity. */
+export const OP_ARITY: Readonly<Record<OpName, { readonly min: number; readonly max?: number }>> = {
+  literal: { min: 0, max: 0 },
+  source: { min: 0, max: 0 },
+  const: { min: 0, max: 0 },
+  map: { min: 1, max: 2 },
+  cast: { min: 1, max: 1 },
+  where: { min: 3, max: 3 },
+  make_masked: { min: 2, max: 2 },
+  getdata: { min: 1, max: 1 },
+  getmask: { min: 1, max: 1 },
+  filled: { min: 2, max: 2 },
+  view: { min: 1, max: 1 },
+  broadcast: { min: 1, max: 1 },
+  transpose: { min: 1, max: 1 },
+  reshape: { min: 1, max: 1 },
+  reduce: { min: 1, max: 1 },
+  take: { min: 2 },
+  select: { min: 2, max: 2 },
+  compressed: { min: 1, max: 1 },
+  concat: { min: 1 },
+};
+
+export function isOpName(x: unknown): x is OpName {
+  return typeof x === "string" && Object.prototype.hasOwnProperty.call(OP_CATEGORY, x);
+}
+
 export const isElementwise = (op: OpName): boolean => OP_CATEGORY[op] === "elementwise";
 export const isMovement = (op: OpName): boolean => OP_CATEGORY[op] === "movement";
 export const isSource = (op: OpName): boolean => OP_CATEGORY[op] === "source";

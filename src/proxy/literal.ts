@@ -2,12 +2,11 @@
  * JS values → literal source nodes. Data is kept in SharedArrayBuffers so workers read it without copies;
  * a typed array that is already shared is used as it is.
  */
-import { createHash } from "node:crypto";
 import { DTYPES, allocate, dtypeOfTypedArray, type DTypeName, type TypedArray } from "../core/dtype.js";
 import { ProxyTypeError } from "../core/errors.js";
 import { coerceElement, type Element } from "../core/ndarray.js";
 import { shapeStr, sizeOf } from "../core/shape.js";
-import { freshToken, type Node } from "../graph/node.js";
+import { contentToken, freshToken, type Node } from "../graph/node.js";
 import { make } from "../graph/make.js";
 import { normalizeChunks } from "../../scheduler/chunks.js";
 
@@ -34,15 +33,7 @@ export function literalNode(data: TypedArray, shape: readonly number[], dtype: D
     throw new ProxyTypeError(`data of length ${data.length} does not fit shape ${shapeStr(shape)}`);
   }
   const ch = normalizeChunks(chunks, shape, DTYPES[dtype].bytes);
-  let token: string;
-  if (data.byteLength + (mask?.byteLength ?? 0) <= CONTENT_HASH_BYTES) {
-    const h = createHash("sha1");
-    h.update(new Uint8Array(data.buffer, data.byteOffset, data.byteLength));
-    if (mask !== undefined) h.update(mask);
-    token = h.digest("hex").slice(0, 24);
-  } else {
-    token = freshToken();
-  }
+  const token = data.byteLength + (mask?.byteLength ?? 0) <= CONTENT_HASH_BYTES ? contentToken(data, mask) : freshToken();
   const attrs = { shape: [...shape], dtype, masked: mask !== undefined, chunks: ch, token };
   return make("literal", [], attrs, mask === undefined ? { data } : { data, mask });
 }
