@@ -16,8 +16,10 @@ import { DTYPES, floatResult, promote, type DTypeName } from "../core/dtype.js";
  * - bits: integers and bool only
  * - logical: any input, result bool
  * - pred: float predicates (isnan, ...), result bool
+ * - f64: float64 always (float_power)
+ * - mantissa: the first operand's float dtype; the second is an integer exponent (ldexp)
  */
-export type DTypeRule = "same" | "num" | "intdiv" | "truediv" | "float" | "cmp" | "bits" | "logical" | "pred";
+export type DTypeRule = "same" | "num" | "intdiv" | "truediv" | "float" | "cmp" | "bits" | "logical" | "pred" | "f64" | "mantissa";
 
 /** numpy.ma's domain: where the result is masked even if the inputs are not. */
 export type MaskDomain = "none" | "divide" | "sqrt" | "log" | "unit" | "ge1" | "open_unit" | "nonfinite";
@@ -43,7 +45,7 @@ export const UFUNCS = {
   mod: b("intdiv", "remainder", "divide"),
   fmod: b("intdiv", "fmod", "divide"),
   pow: b("intdiv", "power", "nonfinite"),
-  float_power: b("truediv", "float_power", "nonfinite"),
+  float_power: b("f64", "float_power", "nonfinite"),
   maximum: b("same", "maximum"),
   minimum: b("same", "minimum"),
   fmax: b("same", "fmax"),
@@ -54,7 +56,7 @@ export const UFUNCS = {
   nextafter: b("float", "nextafter"),
   logaddexp: b("float", "logaddexp"),
   logaddexp2: b("float", "logaddexp2"),
-  ldexp: b("float", "ldexp"),
+  ldexp: b("mantissa", "ldexp"),
   // comparison
   lt: b("cmp", "less"),
   le: b("cmp", "less_equal"),
@@ -135,7 +137,8 @@ export function ufuncTypes(name: UfuncName, inputs: readonly DTypeName[]): { com
         if (name === "neg") return "the numpy boolean negative, the `-` operator, is not supported, use the `~` operator or the logical_not function instead";
         if (name === "sub") return "numpy boolean subtract, the `-` operator, is not supported, use the bitwise_xor, the `^` operator, or the logical_xor function instead";
         if (name === "pos") return "ufunc 'positive' did not contain a loop with signature matching types (bool)";
-        if (name === "square" || name === "reciprocal" || name === "sign") return { compute: "int8", result: "int8" };
+        if (name === "sign") return "ufunc 'sign' did not contain a loop with signature matching types (bool)";
+        if (name === "square" || name === "reciprocal") return { compute: "int8", result: "int8" };
       }
       return { compute: p, result: p };
     case "intdiv":
@@ -153,10 +156,18 @@ export function ufuncTypes(name: UfuncName, inputs: readonly DTypeName[]): { com
       return { compute: p, result: "bool" };
     case "bits":
       if (kind === "f") return `ufunc '${info.numpy}' not supported for the input types (${sig})`;
+      if (kind === "b" && (name === "left_shift" || name === "right_shift")) return { compute: "int8", result: "int8" };
       return { compute: p, result: p };
     case "logical":
       return { compute: p, result: "bool" };
     case "pred":
       return { compute: p, result: "bool" };
+    case "f64":
+      return { compute: "float64", result: "float64" };
+    case "mantissa": {
+      // a weak exponent arrives with the mantissa's dtype, so float exponents are not refused here
+      const r = floatResult(inputs[0]!);
+      return { compute: r, result: r };
+    }
   }
 }

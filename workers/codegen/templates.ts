@@ -43,6 +43,8 @@ export function cast(from: DTypeName, to: DTypeName, e: string): string {
   return wrap(to, e);
 }
 
+const truth = (big: boolean, e: string): string => `((${e}) !== ${big ? "0n" : "0"})`;
+
 const cmpOps: Partial<Record<UfuncName, string>> = { lt: "<", le: "<=", gt: ">", ge: ">=", eq: "===", ne: "!==" };
 
 /** The expression for `fn` over operands already cast to `d` (the compute dtype). Result is in `out` dtype. */
@@ -97,10 +99,11 @@ export function ufuncExpr(fn: UfuncName, d: DTypeName, out: DTypeName, a: string
     case "xor": return big ? wrap(d, `${a} ^ ${b}`) : wrap(d, `${a} ^ ${b}`);
     case "left_shift": return big ? wrap(d, `(${a}) << (${b})`) : wrap(d, `H.shl(${a}, ${b})`);
     case "right_shift": return big ? wrap(d, `(${a}) >> (${b})`) : wrap(d, `H.shr(${a}, ${b})`);
-    case "logical_and": return `((${a}) && (${b}) ? 1 : 0)`;
-    case "logical_or": return `((${a}) || (${b}) ? 1 : 0)`;
-    case "logical_xor": return `((!(${a})) !== (!(${b})) ? 1 : 0)`;
-    case "logical_not": return `((${a}) ? 0 : 1)`;
+    // NumPy's truth is "nonzero": NaN is true, which JS truthiness gets wrong
+    case "logical_and": return `(${truth(big, a)} && ${truth(big, b)} ? 1 : 0)`;
+    case "logical_or": return `(${truth(big, a)} || ${truth(big, b)} ? 1 : 0)`;
+    case "logical_xor": return `(${truth(big, a)} !== ${truth(big, b)} ? 1 : 0)`;
+    case "logical_not": return `(${truth(big, a)} ? 0 : 1)`;
     case "neg": return wrap(d, `-(${a})`);
     case "pos": return a;
     case "abs":
