@@ -45,7 +45,21 @@ function indexItem(it: JSONValue, inputs: ArrayProxy[]): unknown {
 const NO_ARGS = new Set(["neg", "pos", "abs", "invert", "flatten", "getdata", "getmaskarray", "compressed"]);
 const RAW_ARGS = new Set(["sum", "min", "max", "mean", "median", "std", "count", "reshape", "astype"]);
 
+const EXPR_TAGS = new Set(["input", "num", "bool", "nested", "array", "ragged", "masked", "np", "m", "list", "item", "opts"]);
+
+/** An options object: plain JSON values stay as they are, tagged expressions are built. */
+function buildOpts(o: { [k: string]: JSONValue }, inputs: ArrayProxy[]): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(o)) {
+    const tagged = Array.isArray(v) && typeof v[0] === "string" && EXPR_TAGS.has(v[0]);
+    out[k] = tagged ? build(v as Expr, inputs) : v === "nan" ? NaN : v === "inf" ? Infinity : v === "-inf" ? -Infinity : v;
+  }
+  return out;
+}
+
 function build(e: Expr, inputs: ArrayProxy[]): unknown {
+  // raw JSON scalars (null, numbers, strings such as einsum subscripts) stand for themselves
+  if (!Array.isArray(e)) return e;
   const [op, ...rest] = e;
   switch (op) {
     case "input":
@@ -62,8 +76,18 @@ function build(e: Expr, inputs: ArrayProxy[]): unknown {
       const data = build(rest[0] as Expr, inputs) as MaskedData;
       return new wf.MaskedArray(data, { mask: build(rest[1] as Expr, inputs) as MaskOption });
     }
-    case "np":
-      return call(wf.numpy, rest[0] as string, rest.slice(1).map((a) => build(a as Expr, inputs)));
+    case "np": {
+      // "ma.masked_where" reaches wf.numpy.ma
+      const path = (rest[0] as string).split(".");
+      const target = path.slice(0, -1).reduce<unknown>((o, k) => (o as Record<string, unknown>)[k], wf.numpy);
+      return call(target, path[path.length - 1]!, rest.slice(1).map((a) => build(a as Expr, inputs)));
+    }
+    case "opts":
+      return buildOpts(rest[0] as { [k: string]: JSONValue }, inputs);
+    case "list":
+      return rest.map((a) => build(a as Expr, inputs));
+    case "item":
+      return (build(rest[0] as Expr, inputs) as unknown[])[rest[1] as number];
     case "m": {
       const name = rest[0] as string;
       const target = build(rest[1] as Expr, inputs);

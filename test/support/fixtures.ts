@@ -36,7 +36,9 @@ export interface ErrJSON {
  * The expression tree (see dsl.ts): `["input", i]`, `["num", x]` (a weak JS number; x may be
  * "nan"/"inf"/"-inf"), `["bool", b]`, `["nested", json]` (a raw nested JS value),
  * `["array", json]` / `["ragged", json]` (`new wf.Array(json)`), `["masked", data, mask]`,
- * `["np", fname, ...args]` and `["m", method, target, ...args]`.
+ * `["np", fname, ...args]` (fname may be "ma.name") and `["m", method, target, ...args]`;
+ * `["opts", {...}]` an options object (tagged values are expressions), `["list", ...exprs]` a JS array,
+ * `["item", expr, i]` element i of a function's tuple result.
  */
 export type Expr = [string, ...JSONValue[]];
 
