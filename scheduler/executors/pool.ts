@@ -44,19 +44,44 @@ export function poolTasksInFlight(): number {
 }
 
 export interface PoolExecutorOptions {
-  /** Aborting drops the queued tasks and terminates the workers running this executor's tasks. */
+  /**
+   * Once aborted, a task not yet sent is refused; one on a worker gets `graceMs` to finish, then
+   * its worker thread is terminated (a fresh one replaces it).
+   */
   signal?: AbortSignal;
+  graceMs?: number;
+}
+
+/** Respawning a worker costs more than most tasks take to finish: give running tasks this long. */
+export const STOP_GRACE_MS = 500;
+
+function runStoppable(p: Piscina, task: WireTask, signal: AbortSignal | undefined, graceMs: number): Promise<unknown> {
+  if (signal === undefined) return p.run(task);
+  const stop = new AbortController();
+  if (signal.aborted) stop.abort(signal.reason);
+  let timer: NodeJS.Timeout | undefined;
+  const onAbort = () => {
+    timer = setTimeout(() => stop.abort(signal.reason), graceMs);
+    timer.unref();
+  };
+  signal.addEventListener("abort", onAbort, { once: true });
+  return p.run(task, { signal: stop.signal }).finally(() => {
+    signal.removeEventListener("abort", onAbort);
+    clearTimeout(timer);
+  });
 }
 
 export class PoolExecutor implements Executor {
   readonly concurrency: number;
   private readonly threads: number;
   private readonly signal: AbortSignal | undefined;
+  private readonly graceMs: number;
 
   constructor(threads = availableParallelism(), opts: PoolExecutorOptions = {}) {
     this.threads = Math.max(1, threads);
     this.concurrency = this.threads * 2;
     this.signal = opts.signal;
+    this.graceMs = opts.graceMs ?? STOP_GRACE_MS;
   }
 
   async run(task: WireTask, info: { key: string; bytes: number }): Promise<TaskOutput> {
@@ -68,7 +93,8 @@ export class PoolExecutor implements Executor {
     let r: WireResult;
     inFlight++;
     try {
-      r = (await getPool(this.threads).run(task, this.signal === undefined ? {} : { signal: this.signal })) as WireResult;
+      if (this.signal?.aborted) throw new JobCancelled(`task ${info.key} was not started: the computation was cancelled`, { code: "CANCELLED", taskKey: info.key });
+      r = (await runStoppable(getPool(this.threads), task, this.signal, this.graceMs)) as WireResult;
     } catch (e) {
       // Kernel errors come back as data, so a rejection means the worker thread died (or was stopped).
       const why = e instanceof Error ? e.message : String(e);
