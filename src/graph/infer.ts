@@ -63,6 +63,9 @@ export function inferType(op: OpName, args: readonly Node[], attrs: Attrs): Node
       return arr(numsAttr(attrs, "shape"), dtypeAttr(attrs, "dtype"), attrs["masked"] === true);
     case "const":
       return { kind: "scalar", shape: [], dtype: dtypeAttr(attrs, "dtype"), masked: false };
+    case "param":
+      // sizes may be -1: an array parameter's shape is known once its argument is given
+      return { kind: attrs["kind"] === "scalar" ? "scalar" : "array", shape: numsAttr(attrs, "shape"), dtype: dtypeAttr(attrs, "dtype"), masked: attrs["masked"] === true };
     case "map": {
       const fn = attrs["fn"];
       if (typeof fn !== "string" || !isUfuncName(fn)) throw new ProxyTypeError(`unknown function '${String(fn)}'`);

@@ -4,7 +4,7 @@
  */
 export type OpName =
   // sources
-  | "literal" | "source"
+  | "literal" | "source" | "param"
   // elementwise
   | "const" | "map" | "cast" | "where" | "make_masked" | "getdata" | "getmask" | "filled"
   // movement (affine views: no data moves until a kernel reads through them)
@@ -21,6 +21,8 @@ export type OpCategory = "source" | "elementwise" | "movement" | "reduction" | "
 export const OP_CATEGORY: Readonly<Record<OpName, OpCategory>> = {
   literal: "source",
   source: "source",
+  /** A `wf.parameter` placeholder, replaced by its argument before a graph runs. */
+  param: "source",
   const: "elementwise",
   map: "elementwise",
   cast: "elementwise",
@@ -44,6 +46,7 @@ export const OP_CATEGORY: Readonly<Record<OpName, OpCategory>> = {
 export const OP_ARITY: Readonly<Record<OpName, { readonly min: number; readonly max?: number }>> = {
   literal: { min: 0, max: 0 },
   source: { min: 0, max: 0 },
+  param: { min: 0, max: 0 },
   const: { min: 0, max: 0 },
   map: { min: 1, max: 2 },
   cast: { min: 1, max: 1 },
