@@ -3,7 +3,7 @@
  * driving an injected executor. Ready tasks are taken LIFO (depth first keeps memory low); a buffer
  * is released as soon as no pending task reads it.
  */
-import { JobCancelled, JobComputeError, RetryError } from "../src/core/errors.js";
+import { JobCancelled, JobComputeError, JobOOM, RetryError } from "../src/core/errors.js";
 import type { Partial } from "../workers/kernels/reduce.js";
 import type { TaskOutput, WireTask } from "../workers/run-task.js";
 import { BufferTable, type Storage } from "./storage.js";
@@ -28,7 +28,23 @@ export interface Progress {
 export interface ExecuteOptions {
   onProgress?: (p: Progress) => void;
   signal?: AbortSignal;
+  /** Bytes the plan may hold at once: buffers allocated plus the projected memory of running tasks. */
+  memoryLimit?: number;
 }
+
+/** Refuse, before anything runs, a plan with a task that could never fit the memory limit. */
+export function checkFits(plan: Plan, limit: number): void {
+  let worst: Task | undefined;
+  for (const t of plan.tasks) if (worst === undefined || t.bytes > worst.bytes) worst = t;
+  if (worst !== undefined && worst.bytes > limit) {
+    throw new JobOOM(
+      `task ${worst.key} needs about ${mib(worst.bytes)} but the memory limit is ${mib(limit)}; raise wf.configure({memoryLimit}) or use smaller chunks`,
+      { code: "OOM", taskKey: worst.key },
+    );
+  }
+}
+
+const mib = (b: number): string => `${(b / 2 ** 20).toFixed(1)} MiB`;
 
 export interface ExecuteResult {
   storage: Storage;
@@ -109,6 +125,8 @@ export function execute(plan: Plan, executor: Executor, opts: ExecuteOptions = {
   const total = plan.tasks.filter((t) => t.spec.kernel !== "barrier").length;
   const progress: Progress = { waiting: total, ready: 0, running: 0, finished: 0, total };
   let running = 0;
+  let inflightBytes = 0;
+  const limit = opts.memoryLimit ?? Infinity;
   let finishedAll = 0;
   let tasksRun = 0;
   let failed = false;
@@ -156,8 +174,11 @@ export function execute(plan: Plan, executor: Executor, opts: ExecuteOptions = {
         return;
       }
       while (ready.length > 0 && running < executor.concurrency) {
-        const key = ready.pop()!;
+        const key = ready[ready.length - 1]!;
         const t = byKey.get(key)!;
+        // Hold the next task back while memory is near the limit; one task always may run.
+        if (t.spec.kernel !== "barrier" && running > 0 && table.allocated + inflightBytes + t.bytes > limit) break;
+        ready.pop();
         if (t.spec.kernel === "barrier") {
           complete(t, null);
           continue;
@@ -171,16 +192,19 @@ export function execute(plan: Plan, executor: Executor, opts: ExecuteOptions = {
           return;
         }
         running++;
+        inflightBytes += t.bytes;
         tasksRun++;
         executor.run(msg, { key, bytes: t.bytes }).then(
           (out) => {
             running--;
+            inflightBytes -= t.bytes;
             complete(t, out);
             report();
             pump();
           },
           (e: unknown) => {
             running--;
+            inflightBytes -= t.bytes;
             const err = e instanceof Error ? e : new Error(String(e));
             if (err instanceof JobComputeError || err instanceof RetryError) fail(err);
             else fail(new JobComputeError(`task ${key} failed: ${err.message}`, { taskKey: key, cause: err }));

@@ -30,6 +30,13 @@ export function programOut(p: Program): PNode {
 }
 
 /** A stable signature of a program, the cache key of its compiled loops. */
+const signatures = new WeakMap<Program, string>();
+
 export function programSignature(p: Program): string {
-  return JSON.stringify(p.nodes);
+  let s = signatures.get(p);
+  if (s === undefined) {
+    s = JSON.stringify(p.nodes);
+    signatures.set(p, s);
+  }
+  return s;
 }

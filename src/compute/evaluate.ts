@@ -10,7 +10,8 @@ import { substitute } from "../graph/make.js";
 import { topoOrder, type Node } from "../graph/node.js";
 import { make } from "../graph/make.js";
 import { lower } from "../../scheduler/lower.js";
-import { execute, type Executor, type Progress } from "../../scheduler/execute.js";
+import { checkFits, execute, type Executor, type Progress } from "../../scheduler/execute.js";
+import { getConfig } from "../config.js";
 import type { BlockOptions } from "../../scheduler/blocks.js";
 import { literalNode } from "../proxy/literal.js";
 
@@ -19,6 +20,8 @@ export interface EvaluateOptions {
   signal?: AbortSignal;
   onProgress?: (p: Progress) => void;
   plan?: Partial<BlockOptions>;
+  /** Defaults to the configured memory limit. */
+  memoryLimit?: number;
 }
 
 export interface EvalStats {
@@ -31,7 +34,13 @@ export type ArrayValue = NDArray | MaskedNDArray;
 /** Run a node whose sizes are all known and return its buffer as an in-memory array. */
 async function run(node: Node, o: EvaluateOptions, stats: EvalStats): Promise<ArrayValue> {
   const plan = lower(node, o.plan);
-  const r = await execute(plan, o.executor, { ...(o.signal ? { signal: o.signal } : {}), ...(o.onProgress ? { onProgress: o.onProgress } : {}) });
+  const memoryLimit = o.memoryLimit ?? getConfig().memoryLimit;
+  checkFits(plan, memoryLimit);
+  const r = await execute(plan, o.executor, {
+    memoryLimit,
+    ...(o.signal ? { signal: o.signal } : {}),
+    ...(o.onProgress ? { onProgress: o.onProgress } : {}),
+  });
   stats.tasks += r.tasksRun;
   stats.peakBytes = Math.max(stats.peakBytes, r.peakBytes);
   let { data, mask } = r.storage;

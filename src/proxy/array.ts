@@ -124,7 +124,8 @@ export class ArrayProxy {
     const meta = readZarrMeta(root);
     if (opts.chunks !== undefined && opts.chunks !== "auto") normalizeChunks(opts.chunks, meta.shape, DTYPES[meta.dtype].bytes);
     const chunks = meta.chunks.map((c, i) => Math.max(1, Math.min(c, Math.max(meta.shape[i]!, 1))));
-    const attrs = { reader: "zarr", params: { path: root, chunks: meta.chunks }, shape: meta.shape, dtype: meta.dtype, masked: false, chunks };
+    const params = { path: root, chunks: meta.chunks, ...(meta.v2 === undefined ? {} : { v2: meta.v2 }) };
+    const attrs = { reader: "zarr", params, shape: meta.shape, dtype: meta.dtype, masked: false, chunks };
     return wrapNode(make("source", [], attrs));
   }
 

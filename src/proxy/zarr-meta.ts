@@ -9,6 +9,8 @@ export interface ZarrMeta {
   readonly chunks: number[];
   readonly dtype: DTypeName;
   readonly version: 2 | 3;
+  /** What the worker-side v2 decoder needs (compressor, key separator, fill value). */
+  readonly v2?: { readonly dtype: DTypeName; readonly compressor: { readonly [k: string]: string | number | boolean | null } | null; readonly separator: string; readonly fill: number | string | boolean | null };
 }
 
 const V2_DTYPES: Readonly<Record<string, DTypeName>> = {
@@ -38,7 +40,10 @@ export function readZarrMeta(root: string): ZarrMeta {
     if (dtype === undefined) throw new ProxyTypeError(`${v2}: unsupported Zarr dtype ${JSON.stringify(m["dtype"])}`);
     if (m["order"] !== undefined && m["order"] !== "C") throw new ProxyTypeError(`${v2}: only C-ordered Zarr arrays are supported`);
     if (Array.isArray(m["filters"]) && m["filters"].length > 0) throw new ProxyTypeError(`${v2}: Zarr filters are not supported`);
-    return { shape: intList(m["shape"], "shape", v2), chunks: intList(m["chunks"], "chunks", v2), dtype, version: 2 };
+    const compressor = (m["compressor"] ?? null) as { readonly [k: string]: string | number | boolean | null } | null;
+    const separator = m["dimension_separator"] === "/" ? "/" : ".";
+    const fill = (m["fill_value"] ?? null) as number | string | boolean | null;
+    return { shape: intList(m["shape"], "shape", v2), chunks: intList(m["chunks"], "chunks", v2), dtype, version: 2, v2: { dtype, compressor, separator, fill } };
   }
   if (existsSync(v3)) {
     const m = readJson(v3);

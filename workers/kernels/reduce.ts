@@ -151,6 +151,51 @@ function accTiles(shape: readonly number[], reduced: readonly boolean[]): Block[
 
 const countAt = (p: Partial, i: number): number => (p.c !== undefined ? p.c[i]! : p.n);
 
+/**
+ * Merge `src` into `target` in place when both are unmasked float accumulators (the common case in
+ * chains); false when the general combine is needed.
+ */
+function mergeIntoFast(target: Partial, src: Partial): boolean {
+  if (target.c !== undefined || src.c !== undefined || typeof target.a[0] === "bigint" || target.fn !== src.fn) return false;
+  const a = target.a as Float64Array, x = src.a as Float64Array;
+  const n = a.length;
+  switch (target.fn) {
+    case "sum":
+      for (let i = 0; i < n; i++) a[i] = a[i]! + x[i]!;
+      break;
+    case "min":
+      for (let i = 0; i < n; i++) { const v = x[i]!; if (v < a[i]! || v !== v) a[i] = v; }
+      break;
+    case "max":
+      for (let i = 0; i < n; i++) { const v = x[i]!; if (v > a[i]! || v !== v) a[i] = v; }
+      break;
+    case "moments": {
+      // Chan et al.: the same counts everywhere, so the weights are scalars
+      const n0 = target.n, n1 = src.n, tot = n0 + n1;
+      if (tot === 0) break;
+      const w = n1 / tot, w2 = (n0 * n1) / tot;
+      const m2 = target.m2!, s2 = src.m2!;
+      for (let i = 0; i < n; i++) {
+        const d = x[i]! - a[i]!;
+        a[i] = a[i]! + d * w;
+        m2[i] = m2[i]! + s2[i]! + d * d * w2;
+      }
+      break;
+    }
+    default:
+      return false;
+  }
+  target.n += src.n;
+  return true;
+}
+
+/** Merge earlier partials into this task's own (freshly made, so it may be updated in place). */
+export function mergeChain(inputs: readonly Partial[], own: Partial): Partial {
+  let acc = own;
+  for (const p of inputs) if (!mergeIntoFast(acc, p)) acc = combinePartials([p, acc]);
+  return acc;
+}
+
 /** Merge partials of the same output region. */
 export function combinePartials(parts: readonly Partial[]): Partial {
   const first = parts[0]!;
@@ -278,7 +323,7 @@ function finalizeFast(p: Partial, fn: ReduceFn, ddof: number, out: Operand): boo
 
 export function runReduce(args: ReduceArgs, inputs: readonly Partial[] = []): Partial | null {
   const own = runPartial(args);
-  const part = inputs.length === 0 ? own : combinePartials([...inputs, own]);
+  const part = inputs.length === 0 ? own : mergeChain(inputs, own);
   if (args.out === null) return part;
   const outShape = args.shape.filter((_, i) => !args.reduced[i]);
   finalize(part, args.fn, args.ddof, args.out, outShape, args.outDType);

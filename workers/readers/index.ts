@@ -1,10 +1,12 @@
 /** The closed table of source readers. A source node names one of these; nothing else is callable. */
 import { readNpy } from "./npy.js";
+import { readZarr } from "./zarr.js";
 import { TEST_READERS_ENV, readCrashOnce, readSleep } from "./testing.js";
 import type { Reader } from "./types.js";
 
 export const READERS: Readonly<Record<string, Reader>> = {
   npy: readNpy,
+  zarr: readZarr,
   ...(process.env[TEST_READERS_ENV] === "1" ? { "testing.sleep": readSleep, "testing.crashOnce": readCrashOnce } : {}),
 };
 

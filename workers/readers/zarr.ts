@@ -1,18 +1,29 @@
 /** Reader "zarr": one chunk of a Zarr v2 or v3 array (any codec zarrita knows, Blosc included). */
-import * as zarr from "zarrita";
-import FileSystemStore from "@zarrita/storage/fs";
-import type { TypedArray } from "../../src/core/dtype.js";
+import type * as Zarr from "zarrita";
+import type FileSystemStore from "@zarrita/storage/fs";
+import { closeSync, fstatSync, openSync, readSync } from "node:fs";
+import { join } from "node:path";
+import { gunzipSync, inflateSync } from "node:zlib";
+import { DTYPES, isDTypeName, viewOf, type TypedArray } from "../../src/core/dtype.js";
+import { cStrides } from "../../src/core/shape.js";
+import { BloscUnsupported, bloscDecode } from "./blosc.js";
 import type { Operand } from "../codegen/loops.js";
 import { copyIntoRegion } from "./copy.js";
 import type { ReaderParams, ReadRegion } from "./types.js";
 
-type ZArray = zarr.Array<zarr.DataType, FileSystemStore>;
+type ZArray = Zarr.Array<Zarr.DataType, FileSystemStore>;
 const opened = new Map<string, Promise<ZArray>>();
+
+/** zarrita (and its Blosc WASM) load only in workers that actually read Zarr. */
+async function openZarr(path: string): Promise<ZArray> {
+  const [zarr, fs] = await Promise.all([import("zarrita"), import("@zarrita/storage/fs")]);
+  return zarr.open(new fs.default(path), { kind: "array" }) as Promise<ZArray>;
+}
 
 function openArray(path: string): Promise<ZArray> {
   let p = opened.get(path);
   if (p === undefined) {
-    p = zarr.open(new FileSystemStore(path), { kind: "array" }) as Promise<ZArray>;
+    p = openZarr(path);
     opened.set(path, p);
     p.catch(() => opened.delete(path));
   }
@@ -27,10 +38,90 @@ function asTyped(data: unknown): TypedArray {
   throw new TypeError("zarr reader: unsupported chunk data");
 }
 
+let fileBuf = new Uint8Array(0);
+let chunkBuf = new ArrayBuffer(0);
+
+/** The raw bytes of one chunk file into a reused buffer; undefined when the chunk was never written. */
+function readChunkFile(file: string): Uint8Array | undefined {
+  let fd: number;
+  try {
+    fd = openSync(file, "r");
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === "ENOENT") return undefined;
+    throw e;
+  }
+  try {
+    const size = fstatSync(fd).size;
+    if (fileBuf.length < size) fileBuf = new Uint8Array(Math.max(size, fileBuf.length * 2));
+    let got = 0;
+    while (got < size) {
+      const n = readSync(fd, fileBuf, got, size - got, got);
+      if (n === 0) break;
+      got += n;
+    }
+    return fileBuf.subarray(0, got);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/**
+ * Zarr v2 chunks with no compressor, Blosc (lz4 / zlib inside), zlib or gzip are decoded here,
+ * straight from the file; returns false for anything else (zarrita then reads the chunk).
+ */
+function readV2Direct(params: ReaderParams, chunks: number[], region: ReadRegion, out: Operand): boolean {
+  const meta = params["v2"] as { dtype?: unknown; compressor?: { id?: unknown } | null; separator?: unknown; fill?: unknown } | undefined;
+  if (meta === undefined || !isDTypeName(meta.dtype)) return false;
+  const id = meta.compressor === null || meta.compressor === undefined ? null : meta.compressor.id;
+  if (id !== null && id !== "blosc" && id !== "zlib" && id !== "gzip") return false;
+  const dtype = meta.dtype;
+  const n = chunks.reduce((a, b) => a * b, 1);
+  const item = DTYPES[dtype].bytes;
+  const nbytes = n * item;
+  const coords = region.start.map((s, d) => Math.floor(s / chunks[d]!));
+  const sep = meta.separator === "/" ? "/" : ".";
+  const raw = readChunkFile(join(params["path"] as string, coords.length === 0 ? "0" : coords.join(sep)));
+  // A whole chunk that lies contiguously in the target is decoded straight into it.
+  const direct = region.shape.every((s, d) => s === chunks[d]) && isContiguousRun(out.strides, chunks) && out.data.BYTES_PER_ELEMENT === item;
+  const at = direct ? out.offset + region.start.reduce((s, v, d) => s + v * out.strides[d]!, 0) : 0;
+  if (!direct && chunkBuf.byteLength < nbytes) chunkBuf = new ArrayBuffer(nbytes);
+  const view = direct ? viewOf(dtype, out.data.buffer, out.data.byteOffset + at * item, n) : viewOf(dtype, chunkBuf, 0, n);
+  const bytes = new Uint8Array(view.buffer, view.byteOffset, nbytes);
+  if (raw === undefined) {
+    const f = meta.fill;
+    const v = f === null || f === undefined ? 0 : f === "NaN" ? NaN : f === "Infinity" ? Infinity : f === "-Infinity" ? -Infinity : f;
+    view.fill((DTYPES[dtype].big ? BigInt(v as number) : dtype === "bool" ? Number(Boolean(v)) : v) as never);
+  } else if (id === null) {
+    bytes.set(raw.subarray(0, nbytes));
+  } else if (id === "blosc") {
+    try {
+      bloscDecode(raw, bytes);
+    } catch (e) {
+      if (e instanceof BloscUnsupported) return false;
+      throw e;
+    }
+  } else {
+    bytes.set((id === "zlib" ? inflateSync(raw) : gunzipSync(raw)).subarray(0, nbytes));
+  }
+  if (!direct) copyIntoRegion(view, cStrides(chunks), region.start, region.shape, out);
+  return true;
+}
+
+/** Whether a block of `shape` is one contiguous run under these strides (C order, innermost stride 1). */
+function isContiguousRun(strides: readonly number[], shape: readonly number[]): boolean {
+  let acc = 1;
+  for (let d = shape.length - 1; d >= 0; d--) {
+    if (shape[d] !== 1 && strides[d] !== acc) return false;
+    acc *= shape[d]!;
+  }
+  return true;
+}
+
 export async function readZarr(params: ReaderParams, region: ReadRegion, out: Operand): Promise<void> {
   const path = params["path"];
   const chunks = params["chunks"];
   if (typeof path !== "string" || !Array.isArray(chunks)) throw new TypeError("zarr reader: bad parameters");
+  if (readV2Direct(params, chunks as number[], region, out)) return;
   const arr = await openArray(path);
   const coords = region.start.map((s, d) => Math.floor(s / (chunks[d] as number)));
   const chunk = await arr.getChunk(coords);
