@@ -1,4 +1,5 @@
 /** The closed table of source readers. A source node names one of these; nothing else is callable. */
+import { readGeotiff } from "./geotiff.js";
 import { readNpy } from "./npy.js";
 import { readZarr } from "./zarr.js";
 import { TEST_READERS_ENV, readCrashOnce, readSleep } from "./testing.js";
@@ -7,6 +8,7 @@ import type { Reader } from "./types.js";
 export const READERS: Readonly<Record<string, Reader>> = {
   npy: readNpy,
   zarr: readZarr,
+  geotiff: readGeotiff,
   ...(process.env[TEST_READERS_ENV] === "1" ? { "testing.sleep": readSleep, "testing.crashOnce": readCrashOnce } : {}),
 };
 
