@@ -61,6 +61,7 @@ function operandsOf(spec: TaskSpec): OperandSpec[] {
     case "map": return [...bufLeaves(spec.leaves), spec.out];
     case "reduce": return spec.out === null ? bufLeaves(spec.leaves) : [...bufLeaves(spec.leaves), spec.out];
     case "median": return [...bufLeaves(spec.leaves), spec.out];
+    case "along": return spec.out === null ? bufLeaves(spec.leaves) : [...bufLeaves(spec.leaves), spec.out];
     case "combine": return spec.out === null ? [] : [spec.out];
     case "take": return [spec.src, ...spec.indices, spec.out];
     case "read": return [spec.out];
@@ -88,6 +89,11 @@ function wire(spec: Exclude<TaskSpec, { kernel: "barrier" }>, t: BufferTable, in
       return { kernel: "combine", fn: spec.fn, ddof: spec.ddof, out: spec.out === null ? null : op(spec.out), outShape: [...spec.outShape], outDType: spec.outDType, inputs };
     case "median":
       return { kernel: "median", program: spec.program, shape: [...spec.shape], leaves: spec.leaves.map(leaf), reduced: [...spec.reduced], out: op(spec.out), outDType: spec.outDType };
+    case "along":
+      return {
+        kernel: "along", program: spec.program, shape: [...spec.shape], leaves: spec.leaves.map(leaf), reduced: [...spec.reduced],
+        params: spec.params, qStride: spec.qStride, out: spec.out === null ? null : op(spec.out), outDType: spec.outDType,
+      };
     case "take":
       return {
         kernel: "take", src: op(spec.src), indices: spec.indices.map(op), axes: [...spec.axes], srcShape: [...spec.srcShape],

@@ -7,6 +7,7 @@ import { DTYPES } from "../src/core/dtype.js";
 import { cStrides, sizeOf } from "../src/core/shape.js";
 import type { Node } from "../src/graph/node.js";
 import type { ReduceFn } from "../src/graph/ops.js";
+import { alongParams } from "../src/graph/along.js";
 import { DEFAULT_BLOCK_OPTIONS, chunkedReductionBlockShape, elementwiseBlockShape, enumerateBlocks, reductionBlockShape, type Block, type BlockOptions } from "./blocks.js";
 import { chunksOf } from "./chunks.js";
 import { fuse, isFusable, type Fused } from "./fuse.js";
@@ -84,6 +85,9 @@ class Lowering {
       }
       case "reduce":
         b = this.reduce(node);
+        break;
+      case "along":
+        b = this.along(node);
         break;
       case "take":
         b = this.take(node);
@@ -214,6 +218,63 @@ class Lowering {
       finals.push(level[0]!);
     }
     return this.barrier(node, out, finals);
+  }
+
+  /**
+   * Whole-axis kernels (src/graph/along.ts): each task holds the `axes` whole. bincount tasks cover
+   * elementwise blocks instead and their partials merge in a combine tree, as sums do.
+   */
+  private along(node: Node): PlanBuffer {
+    const x = node.args[0]!;
+    const params = alongParams(node.attrs);
+    const axes = node.attrs["axes"] as number[];
+    const f = fuse(x, this.materialize);
+    const out = this.addBuffer(node);
+    const reduced = x.shape.map((_, i) => axes.includes(i));
+    const item = this.itemBytes(f, x);
+    const deps = this.depsOf(f.leaves);
+    const bins = params.fn === "bincount";
+    const chunks = chunksOf(x, this.chunkMemo);
+    const blocks = enumerateBlocks(x.shape, bins ? elementwiseBlockShape(x.shape, chunks, item, this.opts) : reductionBlockShape(x.shape, chunks, reduced, item, this.opts, true));
+    const lead = params.qList === true ? 1 : 0;
+    const spec = (blk: Block, o: OperandSpec | null): TaskSpec => ({
+      kernel: "along", program: f.program, shape: blk.shape, leaves: this.leafOps(f, blk.start, blk.shape), reduced, params,
+      qStride: lead === 1 ? out.strides[0]! : 0, out: o, outDType: node.dtype,
+    });
+    const whole: OperandSpec = { buf: out.id, offset: 0, strides: out.strides };
+    if (bins && blocks.length > 1) {
+      let level = blocks.map((blk) => {
+        const key = this.key(node, "bins", blk.index);
+        this.tasks.push({ key, deps, spec: spec(blk, null), bytes: sizeOf(blk.shape) * item });
+        return key;
+      });
+      for (let depth = 0; level.length > 1; depth++) {
+        const next: string[] = [];
+        for (let i = 0; i < level.length; i += this.opts.fanIn) {
+          const key = `${node.hash.slice(0, 12)}:combine:${depth}:${i / this.opts.fanIn}`;
+          const o = level.length <= this.opts.fanIn ? whole : null;
+          this.tasks.push({ key, deps: level.slice(i, i + this.opts.fanIn), spec: { kernel: "combine", fn: "sum", ddof: 0, out: o, outShape: node.shape, outDType: node.dtype }, bytes: sizeOf(node.shape) * 8 * this.opts.fanIn });
+          next.push(key);
+        }
+        level = next;
+      }
+      return this.barrier(node, out, level);
+    }
+    const keep = node.attrs["keepdims"] === true;
+    const kept = x.shape.map((_, i) => i).filter((i) => !reduced[i]);
+    const outAxisOf = (i: number): number => lead + (keep ? i : kept.indexOf(i));
+    const keys = blocks.map((blk) => {
+      let o = whole;
+      if (params.fn === "cumsum" || params.fn === "cumprod") o = { ...whole, offset: blk.start.reduce((s, v, d) => s + v * out.strides[d]!, 0) };
+      else if (params.fn === "quantile") {
+        const st = kept.map((i) => out.strides[outAxisOf(i)]!);
+        o = { buf: out.id, offset: kept.reduce((s, i, k) => s + blk.start[i]! * st[k]!, 0), strides: st };
+      }
+      const key = this.key(node, "along", blk.index);
+      this.tasks.push({ key, deps, spec: spec(blk, o), bytes: sizeOf(blk.shape) * item });
+      return key;
+    });
+    return this.barrier(node, out, keys);
   }
 
   private take(node: Node): PlanBuffer {

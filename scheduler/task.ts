@@ -5,6 +5,7 @@
 import type { DTypeName } from "../src/core/dtype.js";
 import type { ReduceFn } from "../src/graph/ops.js";
 import type { Program } from "./program.js";
+import type { AlongParams } from "../src/graph/along.js";
 
 /** A strided view of a plan buffer, in elements. */
 export interface OperandSpec {
@@ -76,6 +77,18 @@ export type TaskSpec =
       readonly leaves: readonly LeafSpec[];
       readonly reduced: readonly boolean[];
       readonly out: OperandSpec;
+      readonly outDType: DTypeName;
+    }
+  | {
+      /** Whole-axis kernels (scan, quantile, unique, bincount); bincount with `out` null returns a sum partial. */
+      readonly kernel: "along";
+      readonly program: Program;
+      readonly shape: readonly number[];
+      readonly leaves: readonly LeafSpec[];
+      readonly reduced: readonly boolean[];
+      readonly params: AlongParams;
+      readonly qStride: number;
+      readonly out: OperandSpec | null;
       readonly outDType: DTypeName;
     }
   | {

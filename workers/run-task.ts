@@ -13,6 +13,7 @@ import { resolveLeaves } from "./readers/resolve.js";
 import { readerOf } from "./readers/index.js";
 import { combinePartials, finalize, runReduce, type Partial, type ReduceArgs } from "./kernels/reduce.js";
 import { runTake, type TakeArgs } from "./kernels/take.js";
+import { runAlong, type AlongArgs } from "./kernels/along.js";
 
 /** A task whose buffer ids were replaced by typed arrays (what crosses to a worker). */
 export type WireTask =
@@ -20,6 +21,7 @@ export type WireTask =
   | { kernel: "reduce"; program: Program; shape: number[]; leaves: Leaf[]; reduced: boolean[]; fn: ReduceFn; ddof: number; out: Operand | null; outDType: DTypeName; inputs: Partial[] }
   | { kernel: "combine"; fn: ReduceFn; ddof: number; out: Operand | null; outShape: number[]; outDType: DTypeName; inputs: Partial[] }
   | { kernel: "median"; program: Program; shape: number[]; leaves: Leaf[]; reduced: boolean[]; out: Operand; outDType: DTypeName }
+  | ({ kernel: "along" } & Omit<AlongArgs, "leaves"> & { leaves: Leaf[] })
   | ({ kernel: "take" } & TakeArgs)
   | { kernel: "read"; reader: string; params: { readonly [k: string]: unknown }; start: number[]; shape: number[]; fullShape: number[]; out: Operand };
 
@@ -29,7 +31,7 @@ export type TaskOutput = Partial | null;
 export type Leaf = Operand | SourceLeafSpec;
 
 export function runTask(t: WireTask): TaskOutput | Promise<TaskOutput> {
-  if ((t.kernel === "map" || t.kernel === "reduce" || t.kernel === "median") && t.leaves.some((l: Leaf) => "source" in l)) {
+  if ((t.kernel === "map" || t.kernel === "reduce" || t.kernel === "median" || t.kernel === "along") && t.leaves.some((l: Leaf) => "source" in l)) {
     return resolveLeaves(t.leaves, t.shape.length).then((leaves) => runTask({ ...t, leaves } as WireTask));
   }
   switch (t.kernel) {
@@ -49,6 +51,8 @@ export function runTask(t: WireTask): TaskOutput | Promise<TaskOutput> {
     case "median":
       runMedian(t as MedianArgs);
       return null;
+    case "along":
+      return runAlong(t as AlongArgs);
     case "take":
       runTake(t);
       return null;

@@ -14,6 +14,7 @@ import { checkFits, execute, type Executor, type Progress } from "../../schedule
 import { getConfig } from "../config.js";
 import type { BlockOptions } from "../../scheduler/blocks.js";
 import { literalNode } from "../proxy/literal.js";
+import { isUnsizedBins, sizeBins } from "./bins.js";
 
 export interface EvaluateOptions {
   executor: Executor;
@@ -72,6 +73,7 @@ function compact(src: ArrayValue, keep: Uint8Array): { data: TypedArray; mask?: 
 
 /** Replace one data-dependent node by a literal of its computed value. */
 async function resolveOne(n: Node, o: EvaluateOptions, stats: EvalStats): Promise<Node> {
+  if (isUnsizedBins(n)) return sizeBins(n, (x) => run(x, o, stats));
   if (n.op === "compressed") {
     const x = await run(n.args[0]!, o, stats);
     const keep = new Uint8Array(x.data.length);
@@ -104,7 +106,7 @@ export async function evaluate(root: Node, o: EvaluateOptions): Promise<{ value:
   const stats: EvalStats = { tasks: 0, peakBytes: 0 };
   let cur = root;
   for (;;) {
-    const next = topoOrder([cur]).find((n) => (n.op === "select" || n.op === "compressed") && n.args.every((a) => !a.shape.includes(-1)));
+    const next = topoOrder([cur]).find((n) => ((n.op === "select" || n.op === "compressed") && n.args.every((a) => !a.shape.includes(-1))) || isUnsizedBins(n));
     if (next === undefined) break;
     const lit = await resolveOne(next, o, stats);
     cur = substitute(cur, new Map([[next, lit]]));

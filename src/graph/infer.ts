@@ -9,6 +9,7 @@ import { broadcastShapes } from "./broadcast.js";
 import type { AttrValue, Attrs, Node, NodeType } from "./node.js";
 import type { OpName, ReduceFn } from "./ops.js";
 import { isUfuncName, ufuncTypes } from "./ufuncs.js";
+import { inferAlong } from "./along.js";
 import { resolveView, type ViewItem } from "./view.js";
 
 const arr = (shape: readonly number[], dtype: DTypeName, masked: boolean): NodeType => ({ kind: "array", shape, dtype, masked });
@@ -142,6 +143,8 @@ export function inferType(op: OpName, args: readonly Node[], attrs: Attrs): Node
       const kind = attrs["scalar"] === true ? "scalar" : "array";
       return { kind, shape, dtype: reduceDType(fn, a.dtype), masked };
     }
+    case "along":
+      return inferAlong(args, attrs);
     case "take": {
       // pointwise gather: index arrays broadcast together and select along `axes`;
       // the broadcast index dims land at output position `at`

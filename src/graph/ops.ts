@@ -11,6 +11,8 @@ export type OpName =
   | "view" | "broadcast" | "transpose" | "reshape"
   // reductions
   | "reduce"
+  // whole-axis kernels: scans, quantiles, unique, bincount (src/graph/along.ts)
+  | "along"
   // data-dependent indexing
   | "take" | "select" | "compressed"
   // concatenation along an axis
@@ -36,6 +38,7 @@ export const OP_CATEGORY: Readonly<Record<OpName, OpCategory>> = {
   transpose: "movement",
   reshape: "movement",
   reduce: "reduction",
+  along: "reduction",
   take: "indexing",
   select: "indexing",
   compressed: "indexing",
@@ -60,6 +63,7 @@ export const OP_ARITY: Readonly<Record<OpName, { readonly min: number; readonly 
   transpose: { min: 1, max: 1 },
   reshape: { min: 1, max: 1 },
   reduce: { min: 1, max: 1 },
+  along: { min: 1, max: 1 },
   take: { min: 2 },
   select: { min: 2, max: 2 },
   compressed: { min: 1, max: 1 },
