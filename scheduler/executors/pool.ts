@@ -24,7 +24,8 @@ function workerFile(): URL {
 export function getPool(threads: number): Piscina {
   if (pool !== undefined && poolSize === threads) return pool;
   if (pool !== undefined) void pool.destroy();
-  pool = new Piscina({ filename: workerFile().href, minThreads: threads, maxThreads: threads, idleTimeout: 60_000 });
+  // workerData must be an object: web-worker (loaded by geotiff.js) reads it on import in any worker thread.
+  pool = new Piscina({ filename: workerFile().href, minThreads: threads, maxThreads: threads, idleTimeout: 60_000, workerData: {} });
   poolSize = threads;
   return pool;
 }
