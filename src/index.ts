@@ -30,7 +30,10 @@ export { slice } from "./graph/index-parse.js";
 export type { IndexItem, SliceSpec } from "./graph/index-parse.js";
 export { numpy } from "./numpy/index.js";
 export { Job } from "./jobs/job.js";
-export type { JobStage, JobUpdate } from "./jobs/job.js";
+export type { JobStage, JobUpdate, JobStats } from "./jobs/job.js";
+export { parameter } from "./params/parameter.js";
+export type { ParameterOptions } from "./params/parameter.js";
+export { FunctionProxy as Function } from "./params/function.js";
 export type { ComputeOptions, InspectOptions } from "./compute/run.js";
 export { configure, getConfig } from "./config.js";
 export {

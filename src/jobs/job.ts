@@ -1,9 +1,9 @@
 /**
  * `wf.Job`: one execution with a live stage, progress counts, cancel, and an async iterator of updates.
- * Jobs of this process are found again by id with `Job.get`.
+ * Jobs of this process are found again by id with `Job.get` (the most recent finished ones are kept).
  */
 import { randomUUID } from "node:crypto";
-import { JobCancelled, JobTimeoutError } from "../core/errors.js";
+import { JobCancelled, JobComputeError, JobTimeoutError } from "../core/errors.js";
 import type { Progress } from "../../scheduler/execute.js";
 
 export type JobStage = "QUEUED" | "PREPARING" | "RUNNING" | "SAVING" | "SUCCEEDED" | "FAILED" | "CANCELLED";
@@ -13,7 +13,16 @@ export interface JobUpdate {
   progress: Progress;
 }
 
+/** What the job did: tasks it ran, and whether the result came from the cache. */
+export interface JobStats {
+  tasksRun: number;
+  cacheHit: boolean;
+}
+
 const jobs = new Map<string, Job>();
+/** Finished jobs kept for `Job.get`, oldest first. */
+const finished: string[] = [];
+const KEEP_FINISHED = 256;
 const FINAL: ReadonlySet<JobStage> = new Set<JobStage>(["SUCCEEDED", "FAILED", "CANCELLED"]);
 
 function withTimeout<T>(p: Promise<T>, seconds: number | undefined, what: string): Promise<T> {
@@ -30,11 +39,14 @@ export class Job<T = unknown> {
   stage: JobStage = "QUEUED";
   progress: Progress = { waiting: 0, ready: 0, running: 0, finished: 0, total: 0 };
   error: Error | undefined;
+  readonly stats: JobStats = { tasksRun: 0, cacheHit: false };
   private value: T | undefined;
   private readonly finished: Promise<void>;
   private settle!: () => void;
   private readonly listeners = new Set<() => void>();
+  /** Aborted when the job ends early (cancel, timeout, failure): its tasks stop being scheduled. */
   readonly controller = new AbortController();
+  private deadline: NodeJS.Timeout | undefined;
 
   constructor() {
     this.finished = new Promise<void>((r) => (this.settle = r));
@@ -54,21 +66,33 @@ export class Job<T = unknown> {
   }
   /** @internal */
   succeed(value: T): void {
-    this.value = value;
-    this.update("SUCCEEDED");
-    this.settle();
-  }
-  /** @internal */
-  fail(e: Error): void {
     if (this.done) return;
+    this.value = value;
+    this.end("SUCCEEDED");
+  }
+  /** @internal A failure also stops whatever of the job is still running. */
+  fail(e: Error, stage: "FAILED" | "CANCELLED" = e instanceof JobCancelled ? "CANCELLED" : "FAILED"): void {
+    if (this.done) return;
+    if (e instanceof JobComputeError && e.jobId === undefined) e.jobId = this.id;
     this.error = e;
-    this.update(e instanceof JobCancelled ? "CANCELLED" : "FAILED");
+    this.controller.abort(e);
+    this.end(stage);
+  }
+  /** @internal Cancel the job with a `JobTimeoutError` after `seconds`. */
+  expireAfter(seconds: number): void {
+    this.deadline = setTimeout(() => this.fail(new JobTimeoutError(`job ${this.id} did not finish within ${seconds} s`), "CANCELLED"), seconds * 1000);
+    this.deadline.unref();
+  }
+
+  private end(stage: JobStage): void {
+    clearTimeout(this.deadline);
+    this.update(stage);
+    finished.push(this.id);
+    while (finished.length > KEEP_FINISHED) jobs.delete(finished.shift()!);
     this.settle();
   }
 
   cancel(): void {
-    if (this.done) return;
-    this.controller.abort();
     this.fail(new JobCancelled(`job ${this.id} was cancelled`, { code: "CANCELLED", jobId: this.id }));
   }
 
@@ -82,7 +106,7 @@ export class Job<T = unknown> {
     return this.value as T;
   }
 
-  /** Stage and progress updates, ending after the final stage. */
+  /** Stage and progress updates in order, ending with the final stage (intermediate ones may be merged). */
   async *watch(): AsyncGenerator<JobUpdate> {
     let wake: (() => void) | undefined;
     let dirty = true;
@@ -96,15 +120,17 @@ export class Job<T = unknown> {
         if (!dirty) await new Promise<void>((r) => (wake = r));
         dirty = false;
         wake = undefined;
-        yield { stage: this.stage, progress: { ...this.progress } };
-        if (this.done) return;
+        const u: JobUpdate = { stage: this.stage, progress: { ...this.progress } };
+        yield u;
+        if (FINAL.has(u.stage)) return;
       }
     } finally {
       this.listeners.delete(l);
     }
   }
 
-  static async get(id: string): Promise<Job> {
+  static async get(id: string, opts: { client?: unknown } = {}): Promise<Job> {
+    if (opts.client !== undefined) throw new TypeError("Job.get: only jobs of the embedded client can be looked up yet");
     const j = jobs.get(id);
     if (j === undefined) throw new Error(`no job with id ${id}`);
     return j;

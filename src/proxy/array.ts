@@ -16,6 +16,7 @@ import { normalizeChunks } from "../../scheduler/chunks.js";
 import { make } from "../graph/make.js";
 import type { ReduceFn } from "../graph/ops.js";
 import { computeNode, type ComputeOptions, type InspectOptions } from "../compute/run.js";
+import { collectParams } from "../params/bind.js";
 import { normalizeAxes } from "./axes.js";
 import { buildGet, type GetItem } from "./indexing.js";
 import { fromNested, literalNode, toShared, type Nested } from "./literal.js";
@@ -133,8 +134,9 @@ export class ArrayProxy {
     return undefined;
   }
 
+  /** The names of the `wf.parameter`s this array depends on. */
   get params(): string[] {
-    return [];
+    return [...collectParams([this.node]).keys()].sort();
   }
 
   /** What is known without computing: -1 marks a size that data decides. */

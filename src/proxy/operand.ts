@@ -8,11 +8,31 @@ import type { AttrValue, Node } from "../graph/node.js";
 import { make } from "../graph/make.js";
 import { isUfuncName, UFUNCS, type UfuncName } from "../graph/ufuncs.js";
 import { fromNested, literalNode, type Nested } from "./literal.js";
+import { paramNode, type ParamType } from "../params/spec.js";
 
 export interface Weak {
   readonly weak: true;
   readonly value: number | boolean | bigint;
   readonly kind: WeakKind;
+  /** A scalar `wf.parameter`: weak like a JS number; its value arrives with the arguments. */
+  readonly param?: string;
+}
+
+/** A small value proxy (Int, Float, Bool): in array expressions only a `wf.parameter` of those types. */
+export interface ValueLike {
+  readonly expr: { readonly k: string };
+}
+
+const PARAM_KINDS: Readonly<Record<string, WeakKind>> = { Int: "int", Float: "float", Bool: "bool" };
+const PARAM_TYPES: Readonly<Record<WeakKind, ParamType>> = { int: "Int", float: "Float", bool: "Bool" };
+
+function scalarParam(x: ValueLike): Weak {
+  const e = x.expr as { k: string; name?: unknown; type?: unknown };
+  const kind = e.k === "param" && typeof e.type === "string" ? PARAM_KINDS[e.type] : undefined;
+  if (kind === undefined || typeof e.name !== "string") {
+    throw new ProxyTypeError("only an Array, a number, or a wf.parameter of type Int, Float or Bool can be an array operand");
+  }
+  return { weak: true, value: 0, kind, param: e.name };
 }
 
 /** Anything that can stand for an array in an expression. */
@@ -20,7 +40,7 @@ export interface HasNode {
   readonly node: Node;
 }
 
-export type ArrayLike = HasNode | number | boolean | bigint | Nested;
+export type ArrayLike = HasNode | number | boolean | bigint | Nested | ValueLike;
 
 export function isHasNode(x: unknown): x is HasNode {
   return typeof x === "object" && x !== null && "node" in x && typeof (x as { node: unknown }).node === "object";
@@ -33,6 +53,7 @@ export function weakOf(v: number | boolean | bigint): Weak {
 export function toOperand(x: ArrayLike | Weak): Node | Weak {
   if (typeof x === "object" && x !== null && "weak" in x) return x as Weak;
   if (isHasNode(x)) return x.node;
+  if (typeof x === "object" && x !== null && "expr" in x) return scalarParam(x as ValueLike);
   if (typeof x === "number" || typeof x === "boolean" || typeof x === "bigint") return weakOf(x);
   if (Array.isArray(x)) {
     const lit = fromNested(x as Nested);
@@ -68,6 +89,7 @@ export function resolveWeak(ops: readonly (Node | Weak)[], comparison = false): 
   return ops.map((o) => {
     if (!("weak" in o)) return o;
     const d = promoteWeak(target!, o.kind);
+    if (o.param !== undefined) return paramNode(o.param, PARAM_TYPES[o.kind], { shape: [], dtype: d });
     if (o.kind === "int" && isInteger(d) && !fitsIn(d, typeof o.value === "bigint" ? o.value : Number(o.value))) {
       // NumPy 2 compares with an out-of-range Python int exactly instead of refusing it.
       if (comparison) return constNode(o.value, fitsIn("int64", typeof o.value === "bigint" ? o.value : Number(o.value)) ? "int64" : "float64");

@@ -10,6 +10,7 @@ import { InlineExecutor } from "../../scheduler/executors/inline.js";
 import { encodeResult, resolveFormat } from "../formats/index.js";
 import type { ComputeResult } from "../formats/index.js";
 import type { InspectOptions } from "../compute/run.js";
+import { bindValue, exprParamNames } from "../params/value.js";
 
 export type JSValue = number | bigint | boolean | string | null | readonly JSValue[] | { readonly [k: string]: JSValue };
 
@@ -20,7 +21,8 @@ export type ValueExpr =
   | { readonly k: "shape" | "ndim" | "size" | "dtype"; readonly node: Node }
   | { readonly k: "bin"; readonly op: BinOp; readonly a: ValueExpr; readonly b: ValueExpr }
   | { readonly k: "neg" | "not" | "len"; readonly a: ValueExpr }
-  | { readonly k: "item"; readonly a: ValueExpr; readonly i: number | string };
+  | { readonly k: "item"; readonly a: ValueExpr; readonly i: number | string }
+  | { readonly k: "param"; readonly name: string; readonly type: "Int" | "Float" | "Bool" | "Str" };
 
 async function actualShape(node: Node): Promise<number[]> {
   if (!node.shape.includes(-1)) return [...node.shape];
@@ -64,6 +66,7 @@ function binop(op: BinOp, x: JSValue, y: JSValue): JSValue {
 export async function evalValue(e: ValueExpr): Promise<JSValue> {
   switch (e.k) {
     case "lit": return e.v;
+    case "param": throw new ProxyTypeError(`missing argument for parameter '${e.name}' (${e.type})`);
     case "dtype": return e.node.dtype;
     case "shape": return await actualShape(e.node);
     case "ndim": return e.node.shape.length;
@@ -106,11 +109,12 @@ export class ValueProxy {
   get literalValue(): JSValue | undefined {
     return this.expr.k === "lit" ? this.expr.v : undefined;
   }
+  /** The names of the `wf.parameter`s this value depends on. */
   get params(): string[] {
-    return [];
+    return exprParamNames(this.expr);
   }
   async compute(opts: InspectOptions = {}): Promise<unknown> {
-    const v = (await evalValue(this.expr)) as ComputeResult;
+    const v = (await evalValue(bindValue(this.expr, opts.arguments ?? {}))) as ComputeResult;
     return encodeResult(v, resolveFormat(opts.format));
   }
   inspect(opts: InspectOptions = {}): Promise<unknown> {

@@ -2,14 +2,14 @@
 import { readGeotiff } from "./geotiff.js";
 import { readNpy } from "./npy.js";
 import { readZarr } from "./zarr.js";
-import { TEST_READERS_ENV, readCrashOnce, readSleep } from "./testing.js";
+import { TEST_READERS_ENV, readCrash, readSleep } from "./testing.js";
 import type { Reader } from "./types.js";
 
 export const READERS: Readonly<Record<string, Reader>> = {
   npy: readNpy,
   zarr: readZarr,
   geotiff: readGeotiff,
-  ...(process.env[TEST_READERS_ENV] === "1" ? { "testing.sleep": readSleep, "testing.crashOnce": readCrashOnce } : {}),
+  ...(process.env[TEST_READERS_ENV] === "1" ? { "testing.sleep": readSleep, "testing.crash": readCrash } : {}),
 };
 
 export function readerOf(name: string): Reader {

@@ -4,10 +4,10 @@
  * Both fill their block with each element's flat index in the source.
  *
  * - `testing.sleep {ms}`: blocks its thread for `ms` first (a slow task that cancel and timeout stop).
- * - `testing.crashOnce {marker}`: the first call (the marker file does not exist yet) creates the
- *   marker and ends its worker thread, or in the main thread throws a transient `EAGAIN` error.
+ * - `testing.crash {marker, times}`: the first `times` calls (counted in the marker file) end their
+ *   worker thread, or in the main thread throw a transient `EAGAIN` error; later calls read.
  */
-import { writeFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import { isMainThread } from "node:worker_threads";
 import type { Operand } from "../codegen/loops.js";
 import type { ReaderParams, ReadRegion } from "./types.js";
@@ -38,18 +38,19 @@ export function readSleep(params: ReaderParams, region: ReadRegion, out: Operand
   fillIndices(region, out);
 }
 
-export function readCrashOnce(params: ReaderParams, region: ReadRegion, out: Operand): void {
-  const marker = params["marker"];
-  if (typeof marker !== "string") throw new TypeError("testing.crashOnce: 'marker' must be a path");
-  let first = true;
+export function readCrash(params: ReaderParams, region: ReadRegion, out: Operand): void {
+  const { marker, times } = params;
+  if (typeof marker !== "string" || typeof times !== "number") throw new TypeError("testing.crash: needs 'marker' (a path) and 'times'");
+  let count = 0;
   try {
-    writeFileSync(marker, "crashed", { flag: "wx" });
+    count = Number(readFileSync(marker, "utf8"));
   } catch {
-    first = false;
+    /* no marker yet: the first call */
   }
-  if (first) {
+  if (count < times) {
+    writeFileSync(marker, String(count + 1));
     if (!isMainThread) process.exit(3);
-    throw Object.assign(new Error("testing.crashOnce: transient failure"), { code: "EAGAIN" });
+    throw Object.assign(new Error("testing.crash: transient failure"), { code: "EAGAIN" });
   }
   fillIndices(region, out);
 }
