@@ -59,6 +59,8 @@ function axes(v: AttrValue | undefined, ndim: number, where: string, name: strin
   return a;
 }
 
+const PARAM_TYPES: readonly string[] = ["Int", "Float", "Bool", "Str", "Array", "MaskedArray", "Scalar"];
+
 const CONST_STRING = /^(nan|inf|-inf|-?\d{1,40})$/;
 
 function viewItem(it: AttrValue, where: string): void {
@@ -98,6 +100,14 @@ const CHECKS: Partial<Record<OpName, Check>> = {
     dtype(a["dtype"], w);
     bool(a["masked"], w, "masked", false);
     chunks(a["chunks"], dims, w);
+  },
+  param: (a, _, w) => {
+    if (typeof a["name"] !== "string" || !/^[A-Za-z_][A-Za-z0-9_]{0,127}$/.test(a["name"])) bad(w, `parameter name ${JSON.stringify(a["name"] ?? null)} is not an identifier`);
+    if (typeof a["type"] !== "string" || !PARAM_TYPES.includes(a["type"])) bad(w, `parameter type ${JSON.stringify(a["type"] ?? null)} is not one of ${PARAM_TYPES.join(", ")}`);
+    if (a["kind"] !== "array" && a["kind"] !== "scalar") bad(w, `attribute 'kind' must be "array" or "scalar"`);
+    shape(a["shape"], w, "shape", true);
+    dtype(a["dtype"], w);
+    bool(a["masked"], w, "masked");
   },
   const: (a, _, w) => {
     dtype(a["dtype"], w);

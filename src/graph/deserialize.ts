@@ -132,10 +132,17 @@ export function loadGraph(doc: GraphDocument): LoadedGraph {
   if (!sameType(doc.result, root)) {
     fail(`the result is declared as ${doc.result.kind} ${doc.result.dtype}[${doc.result.shape.join(", ")}]${doc.result.masked ? " (masked)" : ""}, but the graph gives ${root.kind} ${root.dtype}[${root.shape.join(", ")}]${root.masked ? " (masked)" : ""}`);
   }
-  const names = new Set<string>();
+  const declared = new Map<string, string>();
   for (const p of doc.params) {
-    if (names.has(p.name)) fail(`parameter ${p.name} is declared twice`);
-    names.add(p.name);
+    if (declared.has(p.name)) fail(`parameter ${p.name} is declared twice`);
+    declared.set(p.name, p.type);
+  }
+  for (const n of built.values()) {
+    if (n.op !== "param") continue;
+    const name = n.attrs["name"] as string;
+    const type = declared.get(name);
+    if (type === undefined) fail(`parameter ${name} is used by the graph but not declared in the document`);
+    if (type !== n.attrs["type"]) fail(`parameter ${name} is declared as ${type} but used as ${String(n.attrs["type"])}`);
   }
   return { root, params: doc.params, result: doc.result };
 }

@@ -113,6 +113,11 @@ export function formOf(bytes: Uint8Array): DocumentForm {
   return "msgpack";
 }
 
+/** Check a document already parsed from MessagePack or JSON (a job server's request carries it inside its body). */
+export function decodeDocumentValue(wire: unknown, form: DocumentForm): GraphDocument {
+  return checkDocument(normalize(wire, form));
+}
+
 /** Parse and check a document in either form (structure only: `loadGraph` checks the graph). */
 export function decodeDocument(input: Uint8Array | string): GraphDocument {
   const bytes = typeof input === "string" ? new TextEncoder().encode(input) : input;

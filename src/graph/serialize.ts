@@ -11,7 +11,7 @@ import {
 } from "./document.js";
 
 export interface SaveOptions {
-  /** The parameters the graph depends on, in the order a Function takes them. */
+  /** The parameters the graph depends on (default: those of its `param` nodes). */
   readonly params?: readonly DocParam[];
   /** The proxy class of the result when it is not the one the root node implies. */
   readonly proxy?: string;
@@ -81,6 +81,15 @@ class BlobTable {
   }
 }
 
+/** The parameters behind the graph's `param` nodes, in name order. */
+export function paramsOf(root: Node): DocParam[] {
+  const byName = new Map<string, DocParam>();
+  for (const n of topoOrder([root])) {
+    if (n.op === "param") byName.set(n.attrs["name"] as string, { name: n.attrs["name"] as string, type: n.attrs["type"] as string });
+  }
+  return [...byName.values()].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+}
+
 /** The document of the graph under `root`. */
 export function saveGraph(root: Node, opts: SaveOptions = {}): GraphDocument {
   const top = canonicalGraph(root);
@@ -98,7 +107,7 @@ export function saveGraph(root: Node, opts: SaveOptions = {}): GraphDocument {
     version: GRAPH_VERSION,
     root: top.hash,
     result: { kind: top.kind, shape: [...top.shape], dtype: top.dtype, masked: top.masked, proxy: opts.proxy ?? proxyNameOf(top) },
-    params: [...(opts.params ?? [])],
+    params: [...(opts.params ?? paramsOf(top))],
     nodes,
     blobs: blobs.blobs,
   };
