@@ -19,10 +19,17 @@ export interface JobStats {
   cacheHit: boolean;
 }
 
-const jobs = new Map<string, Job>();
-/** Finished jobs kept for `Job.get`, oldest first. */
-const finished: string[] = [];
-const KEEP_FINISHED = 256;
+/**
+ * Jobs by id for `Job.get`. A finished job holds its result, so only the most recent few are kept
+ * alive here; older ones stay findable while the caller still holds them.
+ */
+const jobs = new Map<string, WeakRef<Job>>();
+const live = new Set<Job>();
+const recent: Job[] = [];
+const KEEP_FINISHED = 16;
+const forget = new FinalizationRegistry<string>((id) => {
+  if (jobs.get(id)?.deref() === undefined) jobs.delete(id);
+});
 const FINAL: ReadonlySet<JobStage> = new Set<JobStage>(["SUCCEEDED", "FAILED", "CANCELLED"]);
 
 function withTimeout<T>(p: Promise<T>, seconds: number | undefined, what: string): Promise<T> {
@@ -50,7 +57,9 @@ export class Job<T = unknown> {
 
   constructor() {
     this.finished = new Promise<void>((r) => (this.settle = r));
-    jobs.set(this.id, this as Job);
+    jobs.set(this.id, new WeakRef(this as Job));
+    live.add(this as Job);
+    forget.register(this, this.id);
   }
 
   get done(): boolean {
@@ -87,8 +96,9 @@ export class Job<T = unknown> {
   private end(stage: JobStage): void {
     clearTimeout(this.deadline);
     this.update(stage);
-    finished.push(this.id);
-    while (finished.length > KEEP_FINISHED) jobs.delete(finished.shift()!);
+    live.delete(this as Job);
+    recent.push(this as Job);
+    if (recent.length > KEEP_FINISHED) recent.shift();
     this.settle();
   }
 
@@ -131,7 +141,7 @@ export class Job<T = unknown> {
 
   static async get(id: string, opts: { client?: unknown } = {}): Promise<Job> {
     if (opts.client !== undefined) throw new TypeError("Job.get: only jobs of the embedded client can be looked up yet");
-    const j = jobs.get(id);
+    const j = jobs.get(id)?.deref();
     if (j === undefined) throw new Error(`no job with id ${id}`);
     return j;
   }
