@@ -45,8 +45,32 @@ const COMMANDS: readonly Command[] = [
   { path: ["catalog", "add"], args: "<productId> <file>...", summary: "add image files to a catalog product", flags: {} },
   { path: ["catalog", "list"], args: "[productId]", summary: "list products, or a product's images with their dates", flags: {} },
   { path: ["catalog", "synth"], args: "", summary: "write a synthetic product into the catalog", flags: {} },
-  { path: ["run"], args: "<workflow-id>@<version>", summary: "run a published workflow", flags: {} },
-  { path: ["serve"], args: "", summary: "run the job server", flags: {} },
+  {
+    path: ["run"],
+    args: "<workflow-id>@<version>",
+    summary: "run a published workflow",
+    flags: {
+      arg: { type: "string", value: "<name=value>", help: "an argument (JSON, or else a string); repeatable" },
+      format: { type: "string", value: "<format>", help: "npy, json, msgpack or arrow (default json, npy with --out)" },
+      out: { type: "string", value: "<path>", help: "write the result there instead of stdout" },
+      url: { type: "string", value: "<url>", help: "run on a job server instead of in this process" },
+      token: { type: "string", value: "<token>", help: "the server's bearer token" },
+    },
+    run: async (p, io, who) => (await import("./run-workflow.js")).runCommand(p, io, who),
+  },
+  {
+    path: ["serve"],
+    args: "",
+    summary: "run the job server",
+    flags: {
+      port: { type: "integer", value: "<n>", help: "port to listen on (default: any free port)" },
+      host: { type: "string", value: "<host>", help: "address to listen on (default 127.0.0.1)" },
+      token: { type: "string", value: "<token>", help: "require this bearer token (or TESSERAE_TOKEN)" },
+      root: { type: "string", value: "<dir>", help: "a directory file sources and destinations may use; repeatable (default $TESSERAE_HOME/data)" },
+      "max-jobs": { type: "integer", value: "<n>", help: "outstanding jobs per client (default TESSERAE_MAX_JOBS)" },
+    },
+    run: async (p, io, who) => (await import("./serve.js")).serveCommand(p, io, who),
+  },
 ];
 
 const NOT_YET = " (not available yet)";

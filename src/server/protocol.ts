@@ -1,0 +1,46 @@
+/**
+ * The job server's wire protocol, shared by the server and `wf.Client`: routes, content types, and
+ * how arguments travel (in-memory arrays as MessagePack result maps, lazy proxies as graph documents).
+ */
+import { MaskedNDArray, NDArray } from "../core/ndarray.js";
+import { encodeResult } from "../formats/index.js";
+import { encodeDocument } from "../graph/document-codec.js";
+import type { Node } from "../graph/node.js";
+import { saveGraph } from "../graph/serialize.js";
+
+export const API = "/v1";
+export const MSGPACK_TYPE = "application/msgpack";
+
+export const CONTENT_TYPES: Readonly<Record<string, string>> = {
+  npy: "application/octet-stream",
+  arrow: "application/vnd.apache.arrow.stream",
+  msgpack: MSGPACK_TYPE,
+  json: "application/json",
+  geotiff: "image/tiff",
+  png: "image/png",
+};
+
+/** The error body of every non-2xx answer. */
+export interface WireError {
+  readonly name: string;
+  readonly message: string;
+  readonly code?: string;
+  readonly jobId?: string;
+}
+
+export interface JobStatus {
+  readonly id: string;
+  readonly stage: string;
+  readonly progress: { waiting: number; ready: number; running: number; finished: number; total: number };
+  readonly done: boolean;
+  readonly error?: WireError;
+}
+
+/** One argument as it travels: arrays and proxies tagged, everything else as itself. */
+export function encodeArgument(v: unknown): unknown {
+  if (v instanceof NDArray || v instanceof MaskedNDArray) return { $array: encodeResult(v, { type: "msgpack" }) };
+  if (typeof v === "object" && v !== null && "node" in v && typeof (v as { node: unknown }).node === "object") {
+    return { $graph: encodeDocument(saveGraph((v as { node: Node }).node)) };
+  }
+  return v;
+}
