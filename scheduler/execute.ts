@@ -128,6 +128,8 @@ export function execute(plan: Plan, executor: Executor, opts: ExecuteOptions = {
     }
   }
   const ready: string[] = plan.tasks.filter((t) => t.deps.length === 0).map((t) => t.key).reverse();
+  // ready tasks that are real work (barriers excluded), kept as a count so reporting stays O(1)
+  let readyWork = ready.reduce((n, k) => n + (byKey.get(k)!.spec.kernel === "barrier" ? 0 : 1), 0);
   const total = plan.tasks.filter((t) => t.spec.kernel !== "barrier").length;
   const progress: Progress = { waiting: total, ready: 0, running: 0, finished: 0, total };
   let running = 0;
@@ -146,7 +148,7 @@ export function execute(plan: Plan, executor: Executor, opts: ExecuteOptions = {
     const report = () => {
       if (opts.onProgress === undefined) return;
       progress.running = running;
-      progress.ready = ready.filter((k) => byKey.get(k)!.spec.kernel !== "barrier").length;
+      progress.ready = readyWork;
       progress.waiting = total - progress.finished - progress.running - progress.ready;
       opts.onProgress({ ...progress });
     };
@@ -168,7 +170,10 @@ export function execute(plan: Plan, executor: Executor, opts: ExecuteOptions = {
       for (const k of dependents.get(t.key) ?? []) {
         const left = pending.get(k)! - 1;
         pending.set(k, left);
-        if (left === 0) ready.push(k);
+        if (left === 0) {
+          ready.push(k);
+          if (byKey.get(k)!.spec.kernel !== "barrier") readyWork++;
+        }
       }
       finishedAll++;
       if (t.spec.kernel !== "barrier") progress.finished++;
@@ -185,6 +190,7 @@ export function execute(plan: Plan, executor: Executor, opts: ExecuteOptions = {
         // Hold the next task back while memory is near the limit; one task always may run.
         if (t.spec.kernel !== "barrier" && running > 0 && table.allocated + inflightBytes + t.bytes > limit) break;
         ready.pop();
+        if (t.spec.kernel !== "barrier") readyWork--;
         if (t.spec.kernel === "barrier") {
           complete(t, null);
           continue;

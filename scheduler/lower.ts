@@ -46,7 +46,7 @@ class Lowering {
   }
 
   private key(node: Node, kind: string, idx: readonly number[]): string {
-    return `${node.hash.slice(0, 12)}:${kind}:${idx.join(",")}`;
+    return `${node.hash.substring(0, 12)}:${kind}:${idx.length === 1 ? idx[0] : idx.join(",")}`;
   }
 
   private depsOf(leaves: readonly ({ buf: number } | { kind: "source" })[]): string[] {
@@ -159,9 +159,12 @@ class Lowering {
     const outAxisOf = (i: number): number => (keep ? i : x.shape.slice(0, i).filter((_, k) => !reduced[k]).length);
     const keptAxes = x.shape.map((_, i) => i).filter((i) => !reduced[i]);
     const outStrides = keptAxes.map((i) => out.strides[outAxisOf(i)]!);
-    const groups = new Map<string, Block[]>();
+    // group blocks by their position along the kept axes (a flat number: plans can hold 100k blocks)
+    const counts = x.shape.map((s, i) => Math.max(1, Math.ceil(s / blockShape[i]!)));
+    const groups = new Map<number, Block[]>();
     for (const blk of blocks) {
-      const gk = keptAxes.map((i) => blk.index[i]).join(",");
+      let gk = 0;
+      for (const i of keptAxes) gk = gk * counts[i]! + blk.index[i]!;
       const g = groups.get(gk);
       if (g === undefined) groups.set(gk, [blk]);
       else g.push(blk);
@@ -185,16 +188,33 @@ class Lowering {
         finals.push(key);
         continue;
       }
+      // a chain link holds the incoming partial and its own accumulators besides the block it reads
+      const accBytes = sizeOf(outShape) * 8 * (fn === "var" || fn === "std" ? 4 : 2);
       if (chained) {
-        let prev: string | undefined;
-        g.forEach((blk, k) => {
-          const key = this.key(node, "chain", blk.index);
-          const last = k === g.length - 1;
-          const spec: TaskSpec = { ...(base(blk, last) as Extract<TaskSpec, { kernel: "reduce" }>), merge: prev !== undefined };
-          this.tasks.push({ key, deps: prev === undefined ? deps : [...deps, prev], spec, bytes: sizeOf(blk.shape) * item });
-          prev = key;
-        });
-        finals.push(prev!);
+        // Few output blocks: split each chain into one sub-chain per worker, joined by a combine,
+        // so the workers share the reduced extent while each holds one partial at a time.
+        const nSub = groups.size >= this.opts.workers ? 1 : Math.max(1, Math.min(this.opts.workers, Math.floor(g.length / 2)));
+        const per = Math.ceil(g.length / nSub);
+        const ends: string[] = [];
+        for (let c = 0; c < g.length; c += per) {
+          const part = g.slice(c, c + per);
+          let prev: string | undefined;
+          part.forEach((blk, k) => {
+            const key = this.key(node, "chain", blk.index);
+            const last = nSub === 1 && k === part.length - 1;
+            const spec: TaskSpec = { ...(base(blk, last) as Extract<TaskSpec, { kernel: "reduce" }>), merge: prev !== undefined };
+            this.tasks.push({ key, deps: prev === undefined ? deps : [...deps, prev], spec, bytes: sizeOf(blk.shape) * item + accBytes });
+            prev = key;
+          });
+          ends.push(prev!);
+        }
+        if (ends.length === 1) {
+          finals.push(ends[0]!);
+          continue;
+        }
+        const key = `${node.hash.slice(0, 12)}:join:${gk}`;
+        this.tasks.push({ key, deps: ends, spec: { kernel: "combine", fn, ddof, out: outOp, outShape, outDType: node.dtype }, bytes: sizeOf(outShape) * 8 * ends.length });
+        finals.push(key);
         continue;
       }
       let level = g.map((blk) => {
@@ -373,28 +393,9 @@ class Lowering {
   }
 }
 
-/** The chunk-aligned box of a source that a block reads, and the leaf's axes at the block start. */
+/** A source leaf for one block: the stage's shared description plus the block. */
 function sourceLeaf(l: SourceLeaf, start: readonly number[], shape: readonly number[]): SourceLeafSpec {
-  const { source } = l;
-  const bs: number[] = [], bz: number[] = [];
-  const axes = l.axes.map((m, j) => {
-    const c = m.a >= 0 ? m.c + m.s * start[m.a]! : m.c;
-    const len = m.a >= 0 ? shape[m.a]! : 1;
-    let lo = c, hi = c;
-    if (len > 0 && m.a >= 0) {
-      const last = c + m.s * (len - 1);
-      lo = Math.min(c, last);
-      hi = Math.max(c, last);
-    }
-    const ch = source.chunks[j]!;
-    const full = source.fullShape[j]!;
-    const a0 = Math.floor(lo / ch) * ch;
-    const a1 = len === 0 ? a0 : Math.min(full, (Math.floor(hi / ch) + 1) * ch);
-    bs.push(a0);
-    bz.push(a1 - a0);
-    return { c, a: m.a, s: m.s };
-  });
-  return { source, box: { start: bs, shape: bz }, axes };
+  return { source: l.source, axes: l.axes, start, shape };
 }
 
 /** The fused program with a final cast to the node's dtype (concatenation promotes). */

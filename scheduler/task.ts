@@ -32,13 +32,39 @@ export interface SourceAxis {
 }
 
 /**
- * A source read inside the consuming task (read fusion): the task reads the chunk-aligned `box` of
- * the source into its own scratch memory, so a larger-than-memory source is never held whole.
+ * A source read inside the consuming task (read fusion): the task reads the chunk-aligned box of
+ * the source that its block touches into its own scratch memory, so a larger-than-memory source is
+ * never held whole. `source` and `axes` (at the stage's index 0) are shared by every task of a
+ * stage; only the block differs, which keeps plans of 100,000 tasks small.
  */
 export interface SourceLeafSpec {
   readonly source: SourceInfo;
-  readonly box: { readonly start: readonly number[]; readonly shape: readonly number[] };
   readonly axes: readonly SourceAxis[];
+  readonly start: readonly number[];
+  readonly shape: readonly number[];
+}
+
+/** The chunk-aligned box a source leaf reads for its block, and its axes at the block start. */
+export function sourceBox(l: SourceLeafSpec): { start: number[]; shape: number[]; axes: SourceAxis[] } {
+  const { source, start, shape } = l;
+  const bs: number[] = [], bz: number[] = [];
+  const axes = l.axes.map((m, j) => {
+    const c = m.a >= 0 ? m.c + m.s * start[m.a]! : m.c;
+    const len = m.a >= 0 ? shape[m.a]! : 1;
+    let lo = c, hi = c;
+    if (len > 0 && m.a >= 0) {
+      const last = c + m.s * (len - 1);
+      lo = Math.min(c, last);
+      hi = Math.max(c, last);
+    }
+    const ch = source.chunks[j]!;
+    const a0 = Math.floor(lo / ch) * ch;
+    const a1 = len === 0 ? a0 : Math.min(source.fullShape[j]!, (Math.floor(hi / ch) + 1) * ch);
+    bs.push(a0);
+    bz.push(a1 - a0);
+    return { c, a: m.a, s: m.s };
+  });
+  return { start: bs, shape: bz, axes };
 }
 
 export type LeafSpec = OperandSpec | SourceLeafSpec;

@@ -34,8 +34,9 @@ export type ArrayValue = NDArray | MaskedNDArray;
 
 /** Run a node whose sizes are all known and return its buffer as an in-memory array. */
 async function run(node: Node, o: EvaluateOptions, stats: EvalStats): Promise<ArrayValue> {
-  const plan = lower(node, o.plan);
   const memoryLimit = o.memoryLimit ?? getConfig().memoryLimit;
+  // tasks sized so a few fit in the limit at once
+  const plan = lower(node, { maxTaskBytes: Math.min(16 << 20, Math.max(1 << 20, Math.floor(memoryLimit / 4))), ...o.plan });
   checkFits(plan, memoryLimit);
   const r = await execute(plan, o.executor, {
     memoryLimit,

@@ -66,7 +66,29 @@ function shiftProgram(p: Program): Program {
   return { nodes, nLeaves: p.nLeaves };
 }
 
-export function runPartial(args: ReduceArgs): Partial {
+/**
+ * Where a partial's accumulators live: "shared" when the partial leaves the task (it then crosses
+ * threads without a copy and later tasks merge into it in place), "scratch" when it is merged or
+ * finalized here (reused buffers of this thread: no fresh memory per task).
+ */
+export type PartialHome = "shared" | "scratch";
+
+const scratchPool = new Map<string, TypedArray>();
+
+function accBuffer(home: PartialHome, slot: string, dtype: DTypeName, n: number): TypedArray {
+  if (home === "shared") return allocate(dtype, n, true);
+  const key = `${slot}:${dtype}`;
+  let buf = scratchPool.get(key);
+  if (buf === undefined || buf.length < n) {
+    buf = allocate(dtype, n, false);
+    scratchPool.set(key, buf);
+  }
+  const view = buf.subarray(0, n) as TypedArray;
+  view.fill((DTYPES[dtype].big ? 0n : 0) as never);
+  return view;
+}
+
+export function runPartial(args: ReduceArgs, home: PartialHome = "shared"): Partial {
   const pfn = partialFnOf(args.fn);
   const outShape = args.shape.filter((_, i) => !args.reduced[i]);
   const nOut = outShape.reduce((a, b) => a * b, 1);
@@ -74,10 +96,10 @@ export function runPartial(args: ReduceArgs): Partial {
   const resDType = args.program.nodes[args.program.nodes.length - 1]!.dtype;
   const masked = args.program.nodes[args.program.nodes.length - 1]!.masked;
   const aType = accDType(pfn, resDType);
-  const acc: Accumulators = { a: allocate(aType, nOut, false) };
+  const acc: Accumulators = { a: accBuffer(home, "a", aType, nOut) };
   const init = initValue(pfn, resDType);
   if (init !== 0 && init !== 0n) acc.a.fill(init as never);
-  if (masked) acc.c = new Float64Array(nOut);
+  if (masked) acc.c = accBuffer(home, "c", "float64", nOut) as Float64Array;
   // Accumulator index space: C-order over the output region, stride 0 on reduced axes.
   const accStrides = new Array<number>(args.shape.length).fill(0);
   let st = 1;
@@ -89,8 +111,8 @@ export function runPartial(args: ReduceArgs): Partial {
   }
   const accOp: Operand = { data: acc.a, offset: 0, strides: accStrides };
   if (pfn === "moments") {
-    acc.q = new Float64Array(nOut);
-    acc.sh = new Float64Array(nOut);
+    acc.q = accBuffer("scratch", "q", "float64", nOut) as Float64Array;
+    acc.sh = accBuffer("scratch", "sh", "float64", nOut) as Float64Array;
     const firstShape = args.shape.map((s, i) => (args.reduced[i] ? Math.min(s, 1) : s));
     const ops = [...args.leaves, { data: acc.sh, offset: 0, strides: accStrides }];
     const c0 = coalesce(firstShape, ops);
@@ -115,7 +137,7 @@ export function runPartial(args: ReduceArgs): Partial {
   if (pfn === "moments") {
     // shifted sums → (mean, M2)
     const mean = acc.a as Float64Array, q = acc.q!, sh = acc.sh!;
-    const m2 = new Float64Array(nOut);
+    const m2 = accBuffer(home, "m2", "float64", nOut) as Float64Array;
     for (let i = 0; i < nOut; i++) {
       const n = acc.c !== undefined ? acc.c[i]! : nPer;
       const s = mean[i]!;
@@ -189,10 +211,13 @@ function mergeIntoFast(target: Partial, src: Partial): boolean {
   return true;
 }
 
-/** Merge earlier partials into this task's own (freshly made, so it may be updated in place). */
+/**
+ * Merge this task's partial into the incoming ones. The first input (shared memory, owned by this
+ * chain) is updated in place, so a chain passes one buffer along instead of copying a new one.
+ */
 export function mergeChain(inputs: readonly Partial[], own: Partial): Partial {
-  let acc = own;
-  for (const p of inputs) if (!mergeIntoFast(acc, p)) acc = combinePartials([p, acc]);
+  let acc = inputs[0]!;
+  for (const p of [...inputs.slice(1), own]) if (!mergeIntoFast(acc, p)) acc = combinePartials([acc, p]);
   return acc;
 }
 
@@ -322,7 +347,8 @@ function finalizeFast(p: Partial, fn: ReduceFn, ddof: number, out: Operand): boo
 }
 
 export function runReduce(args: ReduceArgs, inputs: readonly Partial[] = []): Partial | null {
-  const own = runPartial(args);
+  // This task's own partial leaves the task only when nothing is merged or finalized here.
+  const own = runPartial(args, args.out === null && inputs.length === 0 ? "shared" : "scratch");
   const part = inputs.length === 0 ? own : mergeChain(inputs, own);
   if (args.out === null) return part;
   const outShape = args.shape.filter((_, i) => !args.reduced[i]);
