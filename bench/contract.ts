@@ -8,6 +8,7 @@ import type { DTypeName, TypedArray } from "../src/core/dtype.js";
 export interface ComputeOptions {
   cache?: boolean;
   progressBar?: boolean;
+  destination?: { type: "zarr"; path: string; chunks?: number[] };
 }
 
 export interface Computable {
@@ -35,6 +36,7 @@ export interface ArrayOptions {
 
 export interface ArrayClass {
   from(data: TypedArray, shape: number[], opts?: ArrayOptions): ArrayProxy;
+  fromZarr(path: string): ArrayProxy;
 }
 
 export interface MaskedArrayClass {
@@ -44,5 +46,6 @@ export interface MaskedArrayClass {
 export interface Tesserae {
   Array: ArrayClass;
   MaskedArray: MaskedArrayClass;
+  configure(opts: { memoryLimit?: number | string }): unknown;
   shutdown(): unknown;
 }

@@ -21,9 +21,13 @@ export const REF_DIR = join(DATA_DIR, "ref");
 /** tesserae results of the last run. */
 export const OUT_DIR = join(DATA_DIR, "out");
 export const PEERS_PY = join(ROOT, "bench", "peers.py");
+export const GEN_ZARR_PY = join(ROOT, "bench", "gen_zarr.py");
 
 export const refPath = (id: string): string => join(REF_DIR, `${id}.npy`);
 export const outPath = (id: string): string => join(OUT_DIR, `${id}.npy`);
+/** Where a workload that writes Zarr puts it: tesserae's result, and the peer's (next to the peer's .npy, as peers.py derives it). */
+export const outZarrPath = (id: string): string => join(OUT_DIR, `${id}.zarr`);
+export const refZarrPath = (id: string): string => join(REF_DIR, `${id}.zarr`);
 
 /** The child entry next to this module, with this module's extension (.ts under tsx, .js in dist). */
 export function siblingModule(name: string): string {

@@ -2,17 +2,20 @@
 """Peers for tesserae's bench: times NumPy and Dask on the inputs bench/run.ts generated.
 
     peers.py --probe
-    peers.py --id B1 --input x=PATH [--input ...] --reps 5 --ref OUT.npy --rtol R --atol A
+    peers.py --id B1 --input x=PATH [--input ...] [--zarr x=DIR] --reps 5 --ref OUT.npy --rtol R --atol A
+    peers.py --zarr-to-npy SRC DST
 
 Prints one JSON object on stdout. Loading the inputs and building Dask graphs happen
 before the clock starts; each peer runs once to warm up, then --reps timed runs.
-The reference result (computed with NumPy, untimed) is saved to --ref; masked results
-are saved as float with NaN where masked.
+The reference result (computed with NumPy, untimed; for B5, Dask's output) is saved to
+--ref; masked results are saved as float with NaN where masked. --zarr inputs stay on disk
+(the peer gets the path); a peer that writes Zarr writes it next to --ref, as OUT.zarr.
 """
 import argparse
 import json
 import os
 import platform
+import resource
 import statistics
 import sys
 import time
@@ -26,8 +29,13 @@ except ImportError:
     dask = None
     da = None
 
+try:
+    import zarr
+except ImportError:
+    zarr = None
 
-def b1_ndvi_mean(inp):
+
+def b1_ndvi_mean(inp, _out):
     x = inp["x"]
     red, nir = x[:, 2], x[:, 3]
     peers = {"numpy": lambda: ((nir - red) / (nir + red)).mean(axis=0)}
@@ -38,7 +46,7 @@ def b1_ndvi_mean(inp):
     return peers, peers["numpy"]
 
 
-def b2_masked_median(inp):
+def b2_masked_median(inp, _out):
     data, mask = inp["data"], inp["mask"]
     masked = np.ma.masked_array(data, mask=mask)
     with_nan = np.where(mask, np.float32(np.nan), data)
@@ -57,7 +65,7 @@ def b2_masked_median(inp):
     return peers, reference
 
 
-def b3_std_all(inp):
+def b3_std_all(inp, _out):
     x = inp["x"]
     peers = {"numpy": lambda: x.std()}
     if da is not None:
@@ -65,7 +73,7 @@ def b3_std_all(inp):
     return peers, peers["numpy"]
 
 
-def b4_overhead_10k(inp):
+def b4_overhead_10k(inp, _out):
     x = inp["x"]
     peers = {}
     if da is not None:
@@ -73,12 +81,36 @@ def b4_overhead_10k(inp):
     return peers, lambda: (x + 1).sum()
 
 
+def b5_out_of_core(inp, out):
+    src = inp["x"]
+    peers = {}
+    if da is not None:
+        peers["dask"] = lambda: da.from_zarr(src).mean(axis=0).to_zarr(out, overwrite=True)
+
+    def reference():
+        if da is not None:
+            return zarr.open_array(out, mode="r")[...]
+        # Without Dask: the same mean, one slab at a time, accumulated in float64.
+        z = zarr.open_array(src, mode="r")
+        acc = np.zeros(z.shape[1:], dtype=np.float64)
+        for i in range(z.shape[0]):
+            acc += z[i]
+        return (acc / z.shape[0]).astype(z.dtype)
+
+    return peers, reference
+
+
 WORKLOADS = {
     "B1": (b1_ndvi_mean, ["numpy", "dask"]),
     "B2": (b2_masked_median, ["numpy-ma", "numpy-nan", "dask"]),
     "B3": (b3_std_all, ["numpy", "dask"]),
     "B4": (b4_overhead_10k, ["dask"]),
+    "B5": (b5_out_of_core, ["dask"]),
 }
+
+# Workloads whose peer memory counts: each peer's peak RSS is reported (B5 has one peer, so
+# this process's peak is that peer's, inputs staying on disk).
+REPORT_RSS = {"B5"}
 
 
 def versions():
@@ -87,6 +119,7 @@ def versions():
         "executable": sys.executable,
         "numpy": np.__version__,
         "dask": dask.__version__ if dask is not None else None,
+        "zarr": zarr.__version__ if zarr is not None else None,
     }
 
 
@@ -115,19 +148,30 @@ def run(args):
     for item in args.input:
         name, path = item.split("=", 1)
         inp[name] = np.load(path)
-    peers, reference = build(inp)
-
-    want = as_plain(reference())
-    os.makedirs(os.path.dirname(os.path.abspath(args.ref)), exist_ok=True)
-    np.save(args.ref, want)
+    for item in args.zarr:
+        name, path = item.split("=", 1)
+        inp[name] = path
+    ref = os.path.abspath(args.ref)
+    os.makedirs(os.path.dirname(ref), exist_ok=True)
+    peers, reference = build(inp, os.path.splitext(ref)[0] + ".zarr")
 
     report = {"versions": versions(), "peers": {}, "disagree": []}
+    results = {}
     for name in names:
         if name not in peers:
             report["peers"][name] = {"skipped": "dask is not installed for " + sys.executable}
             continue
-        result, times = time_peer(peers[name], args.reps)
+        results[name], times = time_peer(peers[name], args.reps)
         report["peers"][name] = {"median": statistics.median(times), "times": times}
+        if args.id in REPORT_RSS:
+            report["peers"][name]["maxRssKiB"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+
+    # After the peers, so that the reference does not count in their peak RSS.
+    want = as_plain(reference())
+    np.save(ref, want)
+    for name, result in results.items():
+        if result is None:
+            continue  # the peer wrote its result to disk; the reference is read from there
         got = as_plain(result)
         if got.shape != want.shape or not np.allclose(got, want, rtol=args.rtol, atol=args.atol, equal_nan=True):
             report["disagree"].append(name)
@@ -139,6 +183,8 @@ def main():
     p.add_argument("--probe", action="store_true", help="print the versions found and exit")
     p.add_argument("--id", choices=sorted(WORKLOADS))
     p.add_argument("--input", action="append", default=[], metavar="NAME=PATH")
+    p.add_argument("--zarr", action="append", default=[], metavar="NAME=DIR")
+    p.add_argument("--zarr-to-npy", nargs=2, metavar=("SRC", "DST"), help="save a Zarr array as .npy and exit")
     p.add_argument("--reps", type=int, default=5)
     p.add_argument("--ref", help="where to save the reference result (.npy)")
     p.add_argument("--rtol", type=float, default=1e-5)
@@ -146,6 +192,10 @@ def main():
     args = p.parse_args()
     if args.probe:
         print(json.dumps(versions()))
+        return
+    if args.zarr_to_npy is not None:
+        src, dst = args.zarr_to_npy
+        np.save(dst, zarr.open_array(src, mode="r")[...])
         return
     if args.id is None or args.ref is None:
         p.error("--id and --ref are required")

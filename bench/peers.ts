@@ -8,9 +8,11 @@ export interface PythonInfo {
   python: string;
   numpy: string;
   dask: string | null;
+  zarr: string | null;
 }
 
-export type PeerResult = { median: number; times: number[] } | { skipped: string };
+/** `maxRssKiB`: the peer's peak RSS, for workloads where peers.py measures it. */
+export type PeerResult = { median: number; times: number[]; maxRssKiB?: number } | { skipped: string };
 
 export interface PeerReport {
   peers: Partial<Record<PeerName, PeerResult>>;
@@ -42,6 +44,7 @@ async function probe(exe: string): Promise<PythonInfo | undefined> {
     python: String(v["python"]),
     numpy: v["numpy"],
     dask: typeof v["dask"] === "string" ? v["dask"] : null,
+    zarr: typeof v["zarr"] === "string" ? v["zarr"] : null,
   };
 }
 
@@ -66,7 +69,8 @@ function parsePeerReport(v: unknown): PeerReport | undefined {
     if (!isRecord(r)) continue;
     const key = name as PeerName;
     if (typeof r["median"] === "number" && Array.isArray(r["times"])) {
-      peers[key] = { median: r["median"], times: r["times"].map(Number) };
+      const rss = r["maxRssKiB"];
+      peers[key] = { median: r["median"], times: r["times"].map(Number), ...(typeof rss === "number" ? { maxRssKiB: rss } : {}) };
     } else {
       peers[key] = { skipped: String(r["skipped"] ?? "no result") };
     }
@@ -80,13 +84,22 @@ export async function runPeers(
   py: PythonInfo,
   w: Workload,
   inputs: ReadonlyMap<string, string>,
+  zarrInputs: ReadonlyMap<string, string>,
   reps: number,
   ref: string,
 ): Promise<PeerReport | string> {
   const args = [PEERS_PY, "--id", w.id, "--reps", String(reps), "--ref", ref, "--rtol", String(w.rtol), "--atol", String(w.atol)];
   for (const [name, path] of inputs) args.push("--input", `${name}=${path}`);
+  for (const [name, path] of zarrInputs) args.push("--zarr", `${name}=${path}`);
   const r = await runProcess(py.exe, args, PEER_TIMEOUT_MS);
   if (r.timedOut) return `peers.py timed out after ${PEER_TIMEOUT_MS / 1000} s`;
   const report = r.code === 0 ? parsePeerReport(parseLastJson(r.stdout)) : undefined;
   return report ?? `peers.py failed (exit ${r.code ?? r.signal}): ${lastLine(r.stderr) || r.spawnError || "no output"}`;
+}
+
+/** Save the Zarr array at `src` as `.npy` at `dst` with zarr-python; a string is why it failed. */
+export async function zarrToNpy(py: PythonInfo, src: string, dst: string): Promise<string | undefined> {
+  const r = await runProcess(py.exe, [PEERS_PY, "--zarr-to-npy", src, dst], PROBE_TIMEOUT_MS);
+  if (r.code === 0) return undefined;
+  return `reading ${src} with zarr-python failed (exit ${r.code ?? r.signal}): ${lastLine(r.stderr) || r.spawnError || "no output"}`;
 }

@@ -37,3 +37,13 @@ export function lastLine(text: string): string {
   const lines = text.split("\n").map((l) => l.trim()).filter((l) => l.length > 0);
   return lines.at(-1) ?? "";
 }
+
+/** Run a process with its stdout and stderr going straight to ours (long jobs that print progress). */
+export function runInherited(cmd: string, args: readonly string[]): Promise<{ code: number | null; error?: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(cmd, args, { stdio: ["ignore", "inherit", "inherit"] });
+    let error: string | undefined;
+    child.on("error", (e) => (error = e.message));
+    child.on("close", (code) => resolve({ code, ...(error === undefined ? {} : { error }) }));
+  });
+}

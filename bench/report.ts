@@ -44,7 +44,9 @@ function peerPart(row: Row, t: number | undefined): string {
     .map((name) => {
       const m = peerMedian(peers, name);
       if (m === undefined) return `${name} skipped`;
-      return `${name} ${sec(m)}${t === undefined ? "" : ` → ${ratio(t / m)}`}`;
+      const p = peers.peers[name];
+      const rss = p !== undefined && "maxRssKiB" in p && p.maxRssKiB !== undefined ? ` (peak RSS ${mib(p.maxRssKiB)} MiB)` : "";
+      return `${name} ${sec(m)}${rss}${t === undefined ? "" : ` → ${ratio(t / m)}`}`;
     })
     .join(" | ");
 }

@@ -13,12 +13,13 @@ import { availableParallelism } from "node:os";
 import { join } from "node:path";
 import { ensureInputs } from "./data.js";
 import { readNpyFile } from "./npyio.js";
-import { DATA_DIR, outPath, refPath } from "./paths.js";
-import { findPython, runPeers, type PythonInfo } from "./peers.js";
+import { DATA_DIR, outPath, outZarrPath, refPath } from "./paths.js";
+import { findPython, runPeers, zarrToNpy, type PythonInfo } from "./peers.js";
 import { formatPlanned, formatRow, targetMet, tesseraeSeconds, type Check, type Row } from "./report.js";
 import { compareResults } from "./results.js";
 import { runTesserae } from "./tesserae.js";
-import { WORKLOADS, workloadById, type Workload } from "./workloads.js";
+import { WORKLOADS, repsFor, workloadById, type Workload } from "./workloads.js";
+import { ensureZarrInputs } from "./zarr-data.js";
 
 interface Options {
   workloads: Workload[];
@@ -63,27 +64,56 @@ function check(w: Workload, ok: boolean, freshRef: boolean): Check {
   return detail === undefined ? { status: "ok", cachedRef: !freshRef } : { status: "mismatch", detail };
 }
 
-async function runWorkload(w: Workload, opts: Options, py: PythonInfo | undefined): Promise<Row> {
-  const inputs = ensureInputs(w, (m) => console.log(`   ${m}`));
+function errorText(e: unknown): string {
+  return e instanceof Error ? e.message : String(e);
+}
+
+/** A Zarr result is read back with zarr-python (what its users would read it with) into outPath. */
+async function saveZarrResult(w: Workload, python: () => Promise<PythonInfo | undefined>): Promise<Check | undefined> {
+  const py = await python();
+  if (py === undefined || py.zarr === null) return { status: "unchecked", detail: "no python3 with zarr to read the Zarr result" };
+  const failed = await zarrToNpy(py, outZarrPath(w.id), outPath(w.id));
+  return failed === undefined ? undefined : { status: "mismatch", detail: failed };
+}
+
+async function runWorkload(w: Workload, opts: Options, python: () => Promise<PythonInfo | undefined>): Promise<Row> {
+  const log = (m: string): void => console.log(`   ${m}`);
+  let inputs: Map<string, string>;
+  let zarrInputs: Map<string, string>;
+  try {
+    inputs = ensureInputs(w, log);
+    zarrInputs = await ensureZarrInputs(w, python, log);
+  } catch (e) {
+    const tesserae = { ok: false, error: `no input: ${errorText(e)}`, maxRssKiB: 0 } as const;
+    return { w, tesserae, peers: opts.peers ? "no input" : undefined, check: { status: "unchecked", detail: "no input" } };
+  }
+  const reps = repsFor(w, opts.reps);
+  const py = opts.peers ? await python() : undefined;
   let peers: Row["peers"];
-  if (opts.peers) peers = py === undefined ? "no python3 with NumPy found" : await runPeers(py, w, inputs, opts.reps, refPath(w.id));
+  if (opts.peers) peers = py === undefined ? "no python3 with NumPy found" : await runPeers(py, w, inputs, zarrInputs, reps, refPath(w.id));
   const freshRef = peers !== undefined && typeof peers !== "string";
 
   rmSync(outPath(w.id), { force: true });
-  const tesserae = await runTesserae(w, opts.reps);
-  return { w, tesserae, peers, check: check(w, tesserae.ok, freshRef) };
+  rmSync(outZarrPath(w.id), { recursive: true, force: true });
+  const tesserae = await runTesserae(w, reps);
+  const unreadable = tesserae.ok && w.writesZarr === true ? await saveZarrResult(w, python) : undefined;
+  return { w, tesserae, peers, check: unreadable ?? check(w, tesserae.ok, freshRef) };
 }
 
 function describePython(py: PythonInfo | undefined): string {
   if (py === undefined) return "peers: skipped (no python3 with NumPy found; install python3-numpy python3-dask)";
   const dask = py.dask === null ? "no Dask: Dask peers skipped" : `Dask ${py.dask}`;
-  return `peers: ${py.exe} (Python ${py.python}, NumPy ${py.numpy}, ${dask})`;
+  const zarr = py.zarr === null ? "no zarr (needed for Zarr inputs and results)" : `zarr ${py.zarr}`;
+  return `peers: ${py.exe} (Python ${py.python}, NumPy ${py.numpy}, ${dask}, ${zarr})`;
 }
 
 async function main(): Promise<void> {
   const opts = parseArgs(process.argv.slice(2));
   console.log(`tesserae bench: node ${process.version}, ${availableParallelism()} CPUs, median of up to ${opts.reps} runs after 1 warm-up`);
-  const py = opts.peers ? await findPython() : undefined;
+  // Also needed without peers, to generate Zarr inputs and read Zarr results; looked for once.
+  let found: Promise<PythonInfo | undefined> | undefined;
+  const python = (): Promise<PythonInfo | undefined> => (found ??= findPython());
+  const py = opts.peers ? await python() : undefined;
   console.log(opts.peers ? describePython(py) : "peers: skipped (--no-peers)");
 
   const rows: Row[] = [];
@@ -92,7 +122,7 @@ async function main(): Promise<void> {
       console.log(formatPlanned(w));
       continue;
     }
-    const row = await runWorkload(w, opts, py);
+    const row = await runWorkload(w, opts, python);
     rows.push(row);
     console.log(formatRow(row));
     if (row.peers !== undefined && typeof row.peers !== "string" && row.peers.disagree.length > 0) {
