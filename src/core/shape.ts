@@ -24,6 +24,16 @@ export function sameShape(a: readonly number[], b: readonly number[]): boolean {
   return a.length === b.length && a.every((v, i) => v === b[i]);
 }
 
+/** Whether a block of `shape` under these element strides is one contiguous run in C order. */
+export function isCContiguous(strides: readonly number[], shape: readonly number[]): boolean {
+  let acc = 1;
+  for (let d = shape.length - 1; d >= 0; d--) {
+    if (shape[d] !== 1 && strides[d] !== acc) return false;
+    acc *= shape[d]!;
+  }
+  return true;
+}
+
 /** Normalize a possibly negative axis; `undefined` when out of range. */
 export function normAxis(axis: number, ndim: number): number | undefined {
   if (!Number.isInteger(axis)) return undefined;

@@ -6,6 +6,7 @@ import { DTYPES, allocate, type DTypeName, type TypedArray } from "../../src/cor
 import type { ReduceFn } from "../../src/graph/ops.js";
 import type { PNode, Program } from "../../scheduler/program.js";
 import { coalesce } from "../codegen/coalesce.js";
+import { isCContiguous } from "../../src/core/shape.js";
 import { enumerateBlocks, type Block } from "../../scheduler/blocks.js";
 import { accDType, compileMap, compileReduce, runCompiled, type Accumulators, type Operand, type PartialFn } from "../codegen/loops.js";
 
@@ -303,15 +304,6 @@ export function finalize(p: Partial, fn: ReduceFn, ddof: number, out: Operand, o
       idx[d] = 0;
     }
   }
-}
-
-function isCContiguous(strides: readonly number[], shape: readonly number[]): boolean {
-  let acc = 1;
-  for (let d = shape.length - 1; d >= 0; d--) {
-    if (shape[d] !== 1 && strides[d] !== acc) return false;
-    acc *= shape[d]!;
-  }
-  return true;
 }
 
 /** The common case (unmasked, contiguous output, ≤32-bit or float results) without per-element dispatch. */

@@ -5,7 +5,7 @@ import { closeSync, fstatSync, openSync, readSync } from "node:fs";
 import { join } from "node:path";
 import { gunzipSync, inflateSync } from "node:zlib";
 import { DTYPES, isDTypeName, viewOf, type TypedArray } from "../../src/core/dtype.js";
-import { cStrides } from "../../src/core/shape.js";
+import { cStrides, isCContiguous } from "../../src/core/shape.js";
 import { BloscUnsupported, bloscDecode } from "./blosc.js";
 import type { Operand } from "../codegen/loops.js";
 import { copyIntoRegion } from "./copy.js";
@@ -82,7 +82,7 @@ function readV2Direct(params: ReaderParams, chunks: number[], region: ReadRegion
   const sep = meta.separator === "/" ? "/" : ".";
   const raw = readChunkFile(join(params["path"] as string, coords.length === 0 ? "0" : coords.join(sep)));
   // A whole chunk that lies contiguously in the target is decoded straight into it.
-  const direct = region.shape.every((s, d) => s === chunks[d]) && isContiguousRun(out.strides, chunks) && out.data.BYTES_PER_ELEMENT === item;
+  const direct = region.shape.every((s, d) => s === chunks[d]) && isCContiguous(out.strides, chunks) && out.data.BYTES_PER_ELEMENT === item;
   const at = direct ? out.offset + region.start.reduce((s, v, d) => s + v * out.strides[d]!, 0) : 0;
   if (!direct && chunkBuf.byteLength < nbytes) chunkBuf = new ArrayBuffer(nbytes);
   const view = direct ? viewOf(dtype, out.data.buffer, out.data.byteOffset + at * item, n) : viewOf(dtype, chunkBuf, 0, n);
@@ -104,16 +104,6 @@ function readV2Direct(params: ReaderParams, chunks: number[], region: ReadRegion
     bytes.set((id === "zlib" ? inflateSync(raw) : gunzipSync(raw)).subarray(0, nbytes));
   }
   if (!direct) copyIntoRegion(view, cStrides(chunks), region.start, region.shape, out);
-  return true;
-}
-
-/** Whether a block of `shape` is one contiguous run under these strides (C order, innermost stride 1). */
-function isContiguousRun(strides: readonly number[], shape: readonly number[]): boolean {
-  let acc = 1;
-  for (let d = shape.length - 1; d >= 0; d--) {
-    if (shape[d] !== 1 && strides[d] !== acc) return false;
-    acc *= shape[d]!;
-  }
   return true;
 }
 
