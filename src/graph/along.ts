@@ -61,7 +61,8 @@ export function inferAlong(args: readonly Node[], attrs: Attrs): NodeType {
     case "quantile": {
       const q = p.q ?? [];
       const shape = [...(p.qList === true ? [q.length] : []), ...reduced()];
-      const dtype = DTYPES[x.dtype].kind === "f" ? x.dtype : floatResult("int64");
+      // a list of q is a float64 array to NumPy, which promotes float32 data; a single q is weak
+      const dtype = DTYPES[x.dtype].kind === "f" && p.qList !== true ? x.dtype : floatResult("int64");
       return { kind: attrs["scalar"] === true ? "scalar" : "array", shape, dtype, masked: x.masked };
     }
     case "unique":

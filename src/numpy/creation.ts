@@ -35,7 +35,8 @@ function coerce(v: number | boolean | bigint, d: DTypeName): number | boolean | 
 
 /** A constant broadcast over a shape: no memory until a kernel writes the result. */
 export function filledNode(shape: readonly number[], v: number | boolean | bigint, d: DTypeName): Node {
-  return broadcastTo(constOf(coerce(v, d), d), shape);
+  // always a broadcast node: a bare constant would be a Scalar, and zeros(()) is a 0-d Array
+  return make("broadcast", [constOf(coerce(v, d), d)], { shape: [...shape] });
 }
 
 export interface DTypeOpt {

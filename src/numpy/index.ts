@@ -2,6 +2,9 @@
 import { ufuncTable } from "./ufuncs.js";
 import * as arg from "./arg.js";
 import * as creation from "./creation.js";
+import * as counting from "./counting.js";
+import * as quantiles from "./quantile.js";
+import * as scans from "./scan.js";
 import * as el from "./elementwise.js";
 import { einsum } from "./einsum.js";
 import * as join from "./join.js";
@@ -38,5 +41,9 @@ export const numpy = {
   // products
   dot: linalg.dot, vdot: linalg.vdot, inner: linalg.inner, matmul: linalg.matmul, tensordot: linalg.tensordot, outer: linalg.outer,
   einsum, trace: linalg.trace, diagonal: linalg.diagonal,
+  // scans, quantiles, counting
+  cumsum: scans.cumsum, cumprod: scans.cumprod, nancumsum: scans.nancumsum, nancumprod: scans.nancumprod,
+  percentile: quantiles.percentile, quantile: quantiles.quantile, nanpercentile: quantiles.nanpercentile, nanquantile: quantiles.nanquantile,
+  bincount: counting.bincount, histogram: counting.histogram, digitize: counting.digitize, isin: counting.isin, unique: counting.unique,
   ma,
 };

@@ -7,7 +7,7 @@ import { make } from "../graph/make.js";
 import type { ReduceFn } from "../graph/ops.js";
 import { checkOptions, dtypeOption, castTo, nodeOf, wrap, type ArrayLike } from "./args.js";
 import { constOf, getdata, isFloatNode, maskWhere, uf } from "./nodes.js";
-import { finish, reduceNode, type Axis, type Reduced, type ReduceOptions } from "./reduce.js";
+import { finish, reduceNode, wideInts, type Axis, type Reduced, type ReduceOptions } from "./reduce.js";
 
 /** NaN replaced by `v` (sums and products: NumPy's nansum of an all-NaN slice is 0). */
 function nanReplaced(fname: string, fn: ReduceFn, v: number) {
@@ -17,6 +17,7 @@ function nanReplaced(fname: string, fn: ReduceFn, v: number) {
     let n = nodeOf(a);
     if (isFloatNode(n)) n = make("where", [uf("isnan", n), constOf(v, n.dtype), n], {});
     if (dt !== undefined) n = castTo(n, dt);
+    if (fn === "prod") n = wideInts(n);
     let r = reduceNode(fn, n, opts, dt === undefined);
     if (dt !== undefined) r = finish(castTo(r, dt), opts);
     return wrap(r);

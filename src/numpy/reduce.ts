@@ -1,5 +1,5 @@
 /** Reductions with NumPy's `axis`, `keepdims`, `ddof` and `dtype` options. */
-import { DTYPES, promote, type DTypeName } from "../core/dtype.js";
+import { DTYPES, promote, sumDType, type DTypeName } from "../core/dtype.js";
 import { ProxyTypeError } from "../core/errors.js";
 import type { Node } from "../graph/node.js";
 import { make } from "../graph/make.js";
@@ -27,7 +27,8 @@ const NUMPY_NAME: Partial<Record<ReduceFn, string>> = { min: "minimum", max: "ma
 export function reduceNode(fn: ReduceFn, n: Node, o: { axis?: Axis; keepdims?: boolean; ddof?: number }, result = false): Node {
   const axes = normalizeAxes(o.axis ?? undefined, n.shape.length);
   const keepdims = o.keepdims === true;
-  const scalar = result && (o.axis === undefined || o.axis === null) && !keepdims;
+  // NumPy returns a scalar whenever every axis is reduced away
+  const scalar = result && !keepdims && axes.length === n.shape.length;
   if ((fn === "min" || fn === "max") && axes.some((ax) => n.shape[ax] === 0)) {
     throw new ProxyTypeError(`zero-size array to reduction operation ${NUMPY_NAME[fn]} which has no identity`);
   }
@@ -38,8 +39,23 @@ export function reduceNode(fn: ReduceFn, n: Node, o: { axis?: Axis; keepdims?: b
 
 /** A node whose values were computed per output element (a 0-d one becomes a Scalar when NumPy gives a scalar). */
 export function finish(r: Node, o: { axis?: Axis; keepdims?: boolean }): Node {
-  const full = (o.axis === undefined || o.axis === null) && o.keepdims !== true;
-  return full && r.shape.length === 0 ? asScalar(r) : r;
+  return o.keepdims !== true && r.shape.length === 0 ? asScalar(r) : r;
+}
+
+/**
+ * numpy.ma divides with its masked division, which masks non-finite quotients: a masked mean (with
+ * an axis), var or std is masked where it is NaN or infinite, not just where nothing was left.
+ */
+export function maskInvalid(r: Node): Node {
+  if (!r.masked || DTYPES[r.dtype].kind !== "f") return r;
+  const d = r.kind === "scalar" ? make("reshape", [r], { shape: [] }) : r;
+  const data = make("getdata", [d], {});
+  return make("make_masked", [data, ufunc("or", [{ node: make("getmask", [d], {}) }, { node: ufunc("logical_not", [{ node: ufunc("isfinite", [{ node: data }]) }]) }])], {});
+}
+
+/** Integer products wrap in 64 bits: the kernel accumulates exactly only in the 64-bit dtype itself. */
+export function wideInts(n: Node): Node {
+  return DTYPES[n.dtype].kind === "f" ? n : castTo(n, sumDType(n.dtype));
 }
 
 const WITH_DTYPE = new Set<ReduceFn>(["sum", "prod", "mean", "var", "std"]);
@@ -51,7 +67,9 @@ function reducer(fn: ReduceFn, fname: string) {
     const dt = dtypeOption(fname, opts.dtype);
     let n = nodeOf(a);
     if (dt !== undefined) n = castTo(n, dt);
+    if (fn === "prod") n = wideInts(n);
     let r = reduceNode(fn, n, opts, dt === undefined);
+    if (n.masked && (fn === "var" || fn === "std" || (fn === "mean" && r.kind !== "scalar"))) r = finish(maskInvalid(r), opts);
     if (dt !== undefined) r = finish(castTo(r, dt), opts);
     return wrap(r);
   };
@@ -135,6 +153,7 @@ export function average(a: ArrayLike, opts: AverageOptions = {}): Reduced | [Red
     avg = ufunc("div", [{ node: num }, { node: scl }]);
     avg = castTo(avg, rt);
   }
+  if (n.masked && avg.shape.length > 0) avg = maskInvalid(avg);
   const r = wrap<Reduced>(finish(avg, o));
   if (opts.returned !== true) return r;
   const s = scl.shape.length === avg.shape.length ? scl : make("broadcast", [scl], { shape: [...avg.shape] });

@@ -1,5 +1,4 @@
 /** `wf.numpy` ufuncs under NumPy's names, generated from the closed ufunc table. */
-import type { Node } from "../graph/node.js";
 import { UFUNCS, type UfuncName } from "../graph/ufuncs.js";
 import type { ArrayProxy } from "../proxy/array.js";
 import { ufunc, type ArrayLike } from "../proxy/operand.js";
@@ -8,25 +7,40 @@ import { wrapNode } from "../proxy/wrap.js";
 export type UnaryUfunc = (x: ArrayLike) => ArrayProxy;
 export type BinaryUfunc = (x: ArrayLike, y: ArrayLike) => ArrayProxy;
 
+const UNARY = [
+  "negative", "positive", "absolute", "fabs", "invert", "logical_not", "square", "reciprocal", "sign", "sqrt", "cbrt", "exp",
+  "exp2", "expm1", "log", "log2", "log10", "log1p", "sin", "cos", "tan", "arcsin", "arccos", "arctan", "sinh", "cosh", "tanh",
+  "arcsinh", "arccosh", "arctanh", "deg2rad", "rad2deg", "rint", "isnan", "isfinite", "isinf", "signbit", "spacing",
+  // aliases
+  "abs", "bitwise_not", "degrees", "radians", "conjugate",
+] as const;
+const BINARY = [
+  "add", "subtract", "multiply", "true_divide", "floor_divide", "remainder", "fmod", "power", "float_power", "maximum", "minimum",
+  "fmax", "fmin", "arctan2", "hypot", "copysign", "nextafter", "logaddexp", "logaddexp2", "ldexp", "less", "less_equal", "greater",
+  "greater_equal", "equal", "not_equal", "bitwise_and", "bitwise_or", "bitwise_xor", "left_shift", "right_shift", "logical_and",
+  "logical_or", "logical_xor",
+  // aliases
+  "divide", "mod",
+] as const;
+
+export type UfuncTable = { [K in (typeof UNARY)[number]]: UnaryUfunc } & { [K in (typeof BINARY)[number]]: BinaryUfunc };
+
 const ALIASES: Readonly<Record<string, UfuncName>> = {
-  divide: "div", mod: "mod", abs: "abs", bitwise_not: "invert", degrees: "rad2deg", radians: "deg2rad",
-  conjugate: "pos",
+  divide: "div", mod: "mod", abs: "abs", bitwise_not: "invert", degrees: "rad2deg", radians: "deg2rad", conjugate: "pos",
 };
 
-function make1(fn: UfuncName): UnaryUfunc {
-  return (x) => wrapNode<ArrayProxy>(ufunc(fn, [x]));
-}
-function make2(fn: UfuncName): BinaryUfunc {
-  return (x, y) => wrapNode<ArrayProxy>(ufunc(fn, [x, y]));
-}
-
-export function ufuncTable(): Record<string, UnaryUfunc | BinaryUfunc> {
+export function ufuncTable(): UfuncTable {
+  const byNumpy = new Map<string, UfuncName>();
+  for (const [name, info] of Object.entries(UFUNCS) as [UfuncName, (typeof UFUNCS)[UfuncName]][]) byNumpy.set(info.numpy, name);
+  for (const [alias, name] of Object.entries(ALIASES)) byNumpy.set(alias, name);
   const out: Record<string, UnaryUfunc | BinaryUfunc> = {};
-  for (const [name, info] of Object.entries(UFUNCS) as [UfuncName, (typeof UFUNCS)[UfuncName]][]) {
-    out[info.numpy] = info.arity === 1 ? make1(name) : make2(name);
+  for (const n of UNARY) {
+    const fn = byNumpy.get(n)!;
+    out[n] = (x: ArrayLike) => wrapNode<ArrayProxy>(ufunc(fn, [x]));
   }
-  for (const [alias, name] of Object.entries(ALIASES)) out[alias] = UFUNCS[name].arity === 1 ? make1(name) : make2(name);
-  return out;
+  for (const n of BINARY) {
+    const fn = byNumpy.get(n)!;
+    out[n] = (x: ArrayLike, y: ArrayLike) => wrapNode<ArrayProxy>(ufunc(fn, [x, y]));
+  }
+  return out as UfuncTable;
 }
-
-export type { Node };
