@@ -36,6 +36,14 @@ export type { ParameterOptions } from "./params/parameter.js";
 export { FunctionProxy as Function } from "./params/function.js";
 export type { ComputeOptions, InspectOptions } from "./compute/run.js";
 export { configure, getConfig } from "./config.js";
+export { Client } from "./client/client.js";
+export type { ClientOptions } from "./client/client.js";
+export { ServerError } from "./client/errors.js";
+export { Workflow } from "./registry/workflow.js";
+export { VersionedGraft } from "./registry/graft.js";
+export { use } from "./registry/publish.js";
+export type { PublishOptions } from "./registry/publish.js";
+export { VersionConflict, WorkflowNotFound } from "./registry/errors.js";
 export {
   ProxyTypeError, JobComputeError, JobInvalid, JobOOM, JobDeadlineExceeded, JobCancelled,
   JobTimeoutError, RetryError, ResourceExhausted,

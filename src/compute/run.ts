@@ -7,6 +7,7 @@ import type { Node } from "../graph/node.js";
 import { resolveOptions, type ComputeOptions, type InspectOptions, type RunOptions } from "../jobs/options.js";
 import { runInspect, submitJob } from "../jobs/run-job.js";
 import { bindArguments } from "../params/bind.js";
+import { Client } from "../client/client.js";
 import { gridOfOption } from "../imagery/bind.js";
 import { bindImagery } from "../imagery/source.js";
 
@@ -20,6 +21,9 @@ function checkAgainst(node: Node, o: RunOptions): void {
 }
 
 export async function computeNode(node: Node, opts: ComputeOptions | InspectOptions, mode: "compute" | "inspect"): Promise<unknown> {
+  const client = (opts as { client?: unknown }).client;
+  // a job server's client runs the graph there (it is checked and bound on the server)
+  if (client instanceof Client) return client.run(node, opts as Record<string, unknown>, mode);
   const o = resolveOptions(opts, mode);
   const args = bindArguments(node, o.arguments);
   // imagery sources take the GeoContext's grid (and so their y and x sizes) before anything is planned

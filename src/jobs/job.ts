@@ -140,7 +140,11 @@ export class Job<T = unknown> {
   }
 
   static async get(id: string, opts: { client?: unknown } = {}): Promise<Job> {
-    if (opts.client !== undefined) throw new TypeError("Job.get: only jobs of the embedded client can be looked up yet");
+    const client = opts.client as { getJob?: (id: string) => Promise<Job> } | undefined;
+    if (client !== undefined) {
+      if (typeof client.getJob !== "function") throw new TypeError("Job.get: client must be a wf.Client");
+      return client.getJob(id);
+    }
     const j = jobs.get(id)?.deref();
     if (j === undefined) throw new Error(`no job with id ${id}`);
     return j;

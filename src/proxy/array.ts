@@ -24,6 +24,8 @@ import { constNode, isHasNode, ufunc, type ArrayLike } from "./operand.js";
 import { wrapNode } from "./wrap.js";
 import type { ScalarProxy } from "./scalar.js";
 import { DTypeProxy, IntProxy, ListProxy } from "./small.js";
+import type { PublishOptions } from "../registry/publish.js";
+import type { Workflow } from "../registry/workflow.js";
 
 export interface ArrayOptions {
   dtype?: DTypeName | string;
@@ -275,6 +277,10 @@ export class ArrayProxy {
   }
   inspect(opts: InspectOptions = {}): Promise<unknown> {
     return computeNode(this.node, opts, "inspect");
+  }
+  /** Save as a versioned workflow (the registry loads only when publishing). */
+  async publish(id: string, version: string, opts: PublishOptions = {}): Promise<Workflow> {
+    return (await import("../registry/publish.js")).publish(this, id, version, opts);
   }
 }
 
