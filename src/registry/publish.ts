@@ -34,9 +34,9 @@ function checkLabels(l: unknown, what: string): Labels | undefined {
 }
 
 /** The graph document of a proxy, with its parameters. */
-export function documentOf(obj: Publishable, params: readonly DocParam[] = []): Uint8Array {
+export function documentOf(obj: Publishable, params?: readonly DocParam[]): Uint8Array {
   if (typeof obj !== "object" || obj === null || !("node" in obj)) throw new ProxyTypeError("only proxy objects can be published");
-  return encodeDocument(saveGraph(obj.node, { params }));
+  return encodeDocument(saveGraph(obj.node, params === undefined ? {} : { params }));
 }
 
 export async function publish(obj: Publishable, id: string, version: string, opts: PublishOptions = {}): Promise<Workflow> {
