@@ -34,7 +34,7 @@ function exprArb(nInputs: number): fc.Arbitrary<Expr> {
 interface Case {
   dt: DT;
   shape: number[];
-  inputs: { shape: number[]; chunks: number[]; data: number[] }[];
+  inputs: { shape: number[]; chunks: number[]; data: number[]; mask: boolean[] | null }[];
   expr: Expr;
   reduction: Reduction | null;
 }
@@ -48,6 +48,7 @@ const caseArb: fc.Arbitrary<Case> = fc
         shape: fc.constant(bShape),
         chunks: fc.tuple(...bShape.map((s) => fc.integer({ min: 1, max: s }))),
         data: fc.array(fc.integer({ min: -9, max: 9 }), { minLength: bShape.reduce((a, b) => a * b, 1), maxLength: bShape.reduce((a, b) => a * b, 1) }),
+        mask: fc.option(fc.array(fc.boolean(), { minLength: bShape.reduce((a, b) => a * b, 1), maxLength: bShape.reduce((a, b) => a * b, 1) }), { nil: null }),
       });
     const second = fc.tuple(...shape.map((s) => fc.constantFrom(s, 1)), fc.integer({ min: 0, max: shape.length - 1 })).map((v) => (v.slice(0, -1) as number[]).slice(v[v.length - 1] as number));
     return fc.record({
@@ -90,29 +91,41 @@ function build(e: Expr, inputs: readonly wf.Array[]): wf.Array | number {
   }
 }
 
-function asValues(r: unknown): { shape: number[]; data: number[] } {
+function asValues(r: unknown): Dense {
+  if (r === null) return { shape: [], data: [0], mask: [true] };
   if (typeof r === "number" || typeof r === "bigint") return { shape: [], data: [Number(r)] };
-  const a = r as wf.NDArray;
-  return { shape: [...a.shape], data: Array.from(a.data as ArrayLike<number | bigint>, Number) };
+  const a = r as wf.NDArray | wf.MaskedNDArray;
+  const out: Dense = { shape: [...a.shape], data: Array.from(a.data as ArrayLike<number | bigint>, Number) };
+  if (a instanceof wf.MaskedNDArray) out.mask = Array.from(a.mask, (m) => m === 1);
+  return out;
 }
 
 function close(a: number, b: number): boolean {
   return a === b || Math.abs(a - b) <= 1e-9 * Math.max(1, Math.abs(a), Math.abs(b));
 }
 
-function same(x: Dense, y: { shape: number[]; data: number[] }): boolean {
-  return x.shape.length === y.shape.length && x.shape.every((s, i) => s === y.shape[i]) && x.data.every((v, i) => close(v, y.data[i]!));
+/** Same shape, same mask (a masked scalar computes to null), same values where unmasked. */
+function same(x: Dense, y: Dense): boolean {
+  if (x.shape.length !== y.shape.length || !x.shape.every((s, i) => s === y.shape[i])) return false;
+  const mx = x.mask ?? x.data.map(() => false), my = y.mask ?? y.data.map(() => false);
+  if (x.shape.length > 0 && (x.mask === undefined) !== (y.mask === undefined)) return false;
+  return x.data.every((v, i) => mx[i] === my[i] && (mx[i] || close(v, y.data[i]!)));
 }
 
-t.test("compute, inspect and a reference evaluator agree on random expressions", async (t) => {
+t.test("compute, inspect and a reference evaluator agree on random expressions, plain and masked", async (t) => {
   await fc.assert(
     fc.asyncProperty(caseArb, async (c) => {
       const ctor = c.dt === "int32" ? Int32Array : Float64Array;
-      const proxies = c.inputs.map((i) => wf.Array.from(ctor.from(i.data), i.shape, { chunks: i.chunks }));
+      const proxies = c.inputs.map((i) => {
+        const a = wf.Array.from(ctor.from(i.data), i.shape, { chunks: i.chunks });
+        if (i.mask === null) return a;
+        return new wf.MaskedArray(a, { mask: wf.Array.from(Uint8Array.from(i.mask, Number), i.shape, { dtype: "bool", chunks: i.chunks }) });
+      });
+      const dense = c.inputs.map((i): Dense => (i.mask === null ? { shape: i.shape, data: i.data } : { shape: i.shape, data: i.data, mask: i.mask }));
       const a = anchored(c.expr);
       const e: Expr = a.k === "num" ? { k: "b", fn: "add", x: { k: "in", i: 0 }, y: a } : a;
       let p: Proxy = build(e, proxies) as wf.Array;
-      let want = evalExpr(e, c.inputs.map((i) => ({ shape: i.shape, data: i.data })), c.dt);
+      let want = evalExpr(e, dense, c.dt);
       if (c.reduction !== null) {
         const r = c.reduction;
         const axis = r.axis === null ? null : Math.min(r.axis, want.shape.length - 1);

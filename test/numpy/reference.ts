@@ -22,6 +22,8 @@ export interface Reduction {
 export interface Dense {
   shape: number[];
   data: number[];
+  /** numpy.ma semantics when present: true = masked. */
+  mask?: boolean[];
 }
 
 const wrap32 = (v: number): number => v | 0;
@@ -52,14 +54,21 @@ function strides(shape: readonly number[]): number[] {
 }
 
 /** Value of `d` at a multi-index of the broadcast shape (right-aligned, size-1 axes repeat). */
-function at(d: Dense, idx: readonly number[]): number {
+function pos(d: Dense, idx: readonly number[]): number {
   const off = idx.length - d.shape.length;
   const st = strides(d.shape);
   let p = 0;
   d.shape.forEach((s, j) => {
     if (s !== 1) p += idx[j + off]! * st[j]!;
   });
-  return d.data[p]!;
+  return p;
+}
+const at = (d: Dense, idx: readonly number[]): number => d.data[pos(d, idx)]!;
+const maskedAt = (d: Dense, idx: readonly number[]): boolean => d.mask !== undefined && d.mask[pos(d, idx)]!;
+
+function withMask(shape: number[], data: number[], parts: readonly Dense[], m: (ix: number[]) => boolean): Dense {
+  if (parts.every((p) => p.mask === undefined)) return { shape, data };
+  return { shape, data, mask: indices(shape).map(m) };
 }
 
 function broadcast(shapes: readonly (readonly number[])[]): number[] {
@@ -79,17 +88,19 @@ export function evalExpr(e: Expr, inputs: readonly Dense[], dt: DT): Dense {
     case "num": return { shape: [], data: [e.v] };
     case "u": {
       const x = evalExpr(e.x, inputs, dt);
-      return { shape: x.shape, data: x.data.map((v) => unary(e.fn, v, dt)) };
+      return { ...x, data: x.data.map((v) => unary(e.fn, v, dt)) };
     }
     case "b": {
       const x = evalExpr(e.x, inputs, dt), y = evalExpr(e.y, inputs, dt);
       const shape = broadcast([x.shape, y.shape]);
-      return { shape, data: indices(shape).map((ix) => binary(e.fn, at(x, ix), at(y, ix), dt)) };
+      const data = indices(shape).map((ix) => binary(e.fn, at(x, ix), at(y, ix), dt));
+      return withMask(shape, data, [x, y], (ix) => maskedAt(x, ix) || maskedAt(y, ix));
     }
     case "where": {
       const c = evalExpr(e.c, inputs, dt), x = evalExpr(e.x, inputs, dt), y = evalExpr(e.y, inputs, dt);
       const shape = broadcast([c.shape, x.shape, y.shape]);
-      return { shape, data: indices(shape).map((ix) => (at(c, ix) > 0 ? at(x, ix) : at(y, ix))) };
+      const data = indices(shape).map((ix) => (at(c, ix) > 0 ? at(x, ix) : at(y, ix)));
+      return withMask(shape, data, [c, x, y], (ix) => maskedAt(c, ix) || (at(c, ix) > 0 ? maskedAt(x, ix) : maskedAt(y, ix)));
     }
   }
 }
@@ -101,12 +112,14 @@ export function reduce(d: Dense, r: Reduction): Dense {
   const groups = new Map<string, number[]>();
   for (const ix of indices(d.shape)) {
     const key = ix.filter((_, i) => !axes.includes(i)).join(",");
-    const g = groups.get(key);
-    if (g === undefined) groups.set(key, [at(d, ix)]);
-    else g.push(at(d, ix));
+    const g = groups.get(key) ?? [];
+    groups.set(key, g);
+    if (!maskedAt(d, ix)) g.push(at(d, ix));
   }
-  const data = indices(outShape).map((ix) => {
+  const outIx = indices(outShape);
+  const data = outIx.map((ix) => {
     const g = groups.get(ix.join(","))!;
+    if (g.length === 0) return 0;
     switch (r.fn) {
       case "sum": return g.reduce((a, b) => a + b, 0);
       case "max": return Math.max(...g);
@@ -114,5 +127,6 @@ export function reduce(d: Dense, r: Reduction): Dense {
       case "mean": return g.reduce((a, b) => a + b, 0) / g.length;
     }
   });
-  return { shape: outShape, data };
+  if (d.mask === undefined) return { shape: outShape, data };
+  return { shape: outShape, data, mask: outIx.map((ix) => groups.get(ix.join(","))!.length === 0) };
 }
