@@ -10,6 +10,7 @@ import { bindArguments } from "../params/bind.js";
 import { Client } from "../client/client.js";
 import { gridOfOption } from "../imagery/bind.js";
 import { bindImagery } from "../imagery/source.js";
+import type { ResultView } from "../imagery/deliver.js";
 
 export type { ComputeOptions, InspectOptions } from "../jobs/options.js";
 
@@ -20,7 +21,8 @@ function checkAgainst(node: Node, o: RunOptions): void {
   }
 }
 
-export async function computeNode(node: Node, opts: ComputeOptions | InspectOptions, mode: "compute" | "inspect"): Promise<unknown> {
+/** `view` (Image and ImageCollection) shapes the computed array into the proxy's result. */
+export async function computeNode(node: Node, opts: ComputeOptions | InspectOptions, mode: "compute" | "inspect", view?: ResultView): Promise<unknown> {
   const client = (opts as { client?: unknown }).client;
   // a job server's client runs the graph there (it is checked and bound on the server)
   if (client instanceof Client) return client.run(node, opts as Record<string, unknown>, mode);
@@ -29,5 +31,5 @@ export async function computeNode(node: Node, opts: ComputeOptions | InspectOpti
   // imagery sources take the GeoContext's grid (and so their y and x sizes) before anything is planned
   const bound = { ...args, node: bindImagery(args.node, gridOfOption(o.geoctx)) };
   checkAgainst(bound.node, o);
-  return mode === "inspect" ? runInspect(bound, o) : submitJob(bound, o);
+  return mode === "inspect" ? runInspect(bound, o, view) : submitJob(bound, o, view);
 }

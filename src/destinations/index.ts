@@ -9,6 +9,8 @@ import { writeFileAtomic, writeToStream } from "./file.js";
 import { chunkIndices, extractChunk, gridShape } from "./grid.js";
 import type { DestinationSpec } from "./spec.js";
 import { ZarrWriter, type ZarrWritten } from "./zarr.js";
+import { deliverImagery, isImageryDelivery } from "../imagery/deliver.js";
+import type { GeoContextInfo, ImageCollectionResult, ImageResult } from "../imagery/results.js";
 
 export { resolveDestination, describeDestination, DESTINATION_TYPES } from "./spec.js";
 export type { DestinationSpec, DestinationInput } from "./spec.js";
@@ -34,6 +36,10 @@ export interface DeliverInput {
   readonly chunks: readonly number[];
   /** Aborted: stop writing and leave nothing under the final name. */
   readonly signal?: AbortSignal;
+  /** The Image or ImageCollection result, when imagery was computed. */
+  readonly imagery?: ImageResult | ImageCollectionResult;
+  /** The grid of the compute call's GeoContext, if it had one. */
+  readonly geocontext?: GeoContextInfo | null;
 }
 
 /** Write a whole in-memory array as a Zarr array, one chunk at a time. */
@@ -57,6 +63,9 @@ export async function writeZarr(
 
 export async function deliver(d: DeliverInput): Promise<unknown> {
   const dest = d.destination;
+  if (isImageryDelivery(d.format, dest, d.imagery)) {
+    return deliverImagery({ ...d, imagery: d.imagery, geocontext: d.geocontext ?? null });
+  }
   switch (dest.type) {
     case "download":
       return encodeResult(d.result, d.format, { dtype: d.dtype });

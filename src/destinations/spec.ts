@@ -10,7 +10,8 @@ export type DestinationSpec =
   | { readonly type: "download" }
   | { readonly type: "file"; readonly path: string }
   | { readonly type: "file"; readonly stream: Writable }
-  | { readonly type: "zarr"; readonly path: string; readonly version: 2 | 3; readonly chunks?: readonly number[] };
+  | { readonly type: "zarr"; readonly path: string; readonly version: 2 | 3; readonly chunks?: readonly number[] }
+  | { readonly type: "catalog"; readonly productId: string; readonly imageId: string };
 
 export type DestinationInput = string | { type: string; [option: string]: unknown };
 
@@ -21,6 +22,7 @@ const OPTIONS: Readonly<Record<string, readonly string[]>> = {
   download: [],
   file: ["path", "stream"],
   zarr: ["path", "version", "chunks"],
+  catalog: ["productId", "imageId"],
 };
 
 const quote = (xs: readonly string[]): string => xs.map((x) => `"${x}"`).join(", ");
@@ -54,7 +56,6 @@ export function resolveDestination(d: DestinationInput | undefined): Destination
     throw new ProxyTypeError(`destination must be "download" or {type, ...options}, got ${d === null ? "null" : Array.isArray(d) ? "an array" : typeof d}`);
   }
   const type = d.type;
-  if (type === "catalog") throw new ProxyTypeError(`destination "catalog" is not available yet (it arrives with imagery)`);
   const allowed = typeof type === "string" ? OPTIONS[type] : undefined;
   if (allowed === undefined) throw new ProxyTypeError(`unknown destination type ${JSON.stringify(type)}; valid types: ${quote(DESTINATION_TYPES)}`);
   for (const [k, v] of Object.entries(d)) {
@@ -72,6 +73,13 @@ export function resolveDestination(d: DestinationInput | undefined): Destination
       }
       return { type, path: pathOption(type, d["path"]) };
     }
+    case "catalog": {
+      const { productId, imageId } = d;
+      if (typeof productId !== "string" || productId === "" || typeof imageId !== "string" || imageId === "") {
+        throw new ProxyTypeError(`destination "catalog" needs non-empty string "productId" and "imageId"`);
+      }
+      return { type, productId, imageId };
+    }
     default: {
       const version = d["version"] ?? 2;
       if (version !== 2 && version !== 3) throw new ProxyTypeError(`destination "zarr": "version" must be 2 or 3, got ${JSON.stringify(version)}`);
@@ -85,5 +93,6 @@ export function resolveDestination(d: DestinationInput | undefined): Destination
 /** Where a destination writes, for error messages. */
 export function describeDestination(d: DestinationSpec): string {
   if (d.type === "download") return "download";
+  if (d.type === "catalog") return `catalog image ${d.productId}:${d.imageId}`;
   return "path" in d ? d.path : "a stream";
 }

@@ -7,8 +7,8 @@ import { ProxyTypeError } from "../core/errors.js";
 export const FORMAT_NAMES = ["native", "npy", "arrow", "msgpack", "json", "geotiff", "png"] as const;
 export type FormatName = (typeof FORMAT_NAMES)[number];
 
-/** Formats whose encoder belongs to the imagery work; their names resolve but do not encode yet. */
-export const PENDING_FORMATS: readonly FormatName[] = ["geotiff", "png"];
+/** Formats whose names resolve but that do not encode yet. */
+export const PENDING_FORMATS: readonly FormatName[] = [];
 
 export type GeoTiffCompression = "LZW" | "DEFLATE" | "JPEG" | "NONE";
 export type OverviewResampler =
@@ -28,7 +28,14 @@ export type FormatSpec =
   | { readonly type: "msgpack" }
   | { readonly type: "json" }
   | ({ readonly type: "geotiff" } & Readonly<GeoTiffOptions>)
-  | { readonly type: "png" };
+  | ({ readonly type: "png" } & Readonly<PngOptions>);
+
+export interface PngOptions {
+  /** One [low, high] per band (default: each band's 2nd to 98th percentile). */
+  scales?: readonly (readonly [number, number])[];
+  /** For one band: "viridis" (default), "magma", "gray" or "rdylgn". */
+  colormap?: string;
+}
 
 /** What a caller may pass as `format` (checked at run time, so any string is accepted here). */
 export type FormatInput = string | { type: string; [option: string]: unknown };
@@ -37,6 +44,8 @@ type OptionCheck = (v: unknown) => boolean;
 
 const oneOf = (values: readonly string[]): OptionCheck => (v) => typeof v === "string" && values.includes(v);
 const isBool: OptionCheck = (v) => typeof v === "boolean";
+const isRanges: OptionCheck = (v) =>
+  Array.isArray(v) && v.length > 0 && v.every((r) => Array.isArray(r) && r.length === 2 && r.every((x) => typeof x === "number" && Number.isFinite(x)) && r[1] > r[0]);
 
 interface OptionRule { check: OptionCheck; expected: string }
 
@@ -52,6 +61,10 @@ const OPTIONS: Partial<Record<FormatName, Readonly<Record<string, OptionRule>>>>
     tiled: { check: isBool, expected: "a boolean" },
     compression: { check: oneOf(COMPRESSIONS), expected: `one of ${COMPRESSIONS.map((c) => `"${c}"`).join(", ")}` },
     overviewResampler: { check: oneOf(RESAMPLERS), expected: `one of ${RESAMPLERS.map((c) => `"${c}"`).join(", ")}` },
+  },
+  png: {
+    scales: { check: isRanges, expected: "a list of [low, high] ranges, one per band" },
+    colormap: { check: oneOf(["viridis", "magma", "gray", "rdylgn"]), expected: `one of "viridis", "magma", "gray", "rdylgn"` },
   },
 };
 

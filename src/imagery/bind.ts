@@ -3,9 +3,8 @@
  * expression (which fixes their y and x sizes) before anything is planned.
  */
 import { ProxyTypeError } from "../core/errors.js";
-import type { Node } from "../graph/node.js";
 import { GeoContext, type GeoContextOptions, type Grid } from "./geocontext.js";
-import { bindImagery } from "./source.js";
+import { geoContextInfo, type GeoContextInfo } from "./results.js";
 
 /** A GeoContext, or the options of one (a plain object), as the grid it reads at. */
 export function gridOfOption(geoctx: unknown): Grid | undefined {
@@ -15,8 +14,9 @@ export function gridOfOption(geoctx: unknown): Grid | undefined {
   throw new ProxyTypeError("option 'geoctx' must be a wf.GeoContext");
 }
 
-/** `node` with its imagery bound to the GeoContext of `opts` (a ProxyTypeError when it reads imagery and has none). */
-export function bindGeoContext<O extends { geoctx?: unknown }>(node: Node, opts: O): { node: Node; grid: Grid | undefined; rest: O } {
-  const grid = gridOfOption(opts.geoctx);
-  return { node: bindImagery(node, grid), grid, rest: opts };
+/** The grid of a compute call's GeoContext as plain data, or null without one. */
+export function geoContextOf(geoctx: unknown): GeoContextInfo | null {
+  const grid = gridOfOption(geoctx);
+  return grid === undefined ? null : geoContextInfo(grid);
 }
+

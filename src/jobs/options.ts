@@ -82,6 +82,9 @@ function formatFor(dest: DestinationSpec, given: unknown): FormatSpec {
     if (given === undefined) return { type: "npy" };
     if (spec.type === "native") throw new ProxyTypeError(`a file destination needs a bytes format ("npy", "arrow", "msgpack" or "json"), not "native"`);
   }
+  if (dest.type === "catalog" && spec.type !== "native" && spec.type !== "geotiff") {
+    throw new ProxyTypeError(`a catalog destination stores a GeoTIFF; it takes no format but "geotiff" (got "${spec.type}")`);
+  }
   if (dest.type === "zarr" && spec.type !== "native") {
     throw new ProxyTypeError(`a zarr destination writes Zarr chunks; it takes no format (got "${spec.type}")`);
   }

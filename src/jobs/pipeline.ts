@@ -10,6 +10,8 @@ import type { ComputeResult } from "../formats/index.js";
 import { chunksOf } from "../../scheduler/chunks.js";
 import type { Executor, Progress } from "../../scheduler/execute.js";
 import type { RunOptions } from "./options.js";
+import { geoContextOf } from "../imagery/bind.js";
+import type { ResultView } from "../imagery/deliver.js";
 
 /** The expression to run: `node` with its parameters bound, and what names the arguments by content. */
 export interface Bound {
@@ -52,8 +54,12 @@ export function toResult(node: Node, v: ArrayValue): ComputeResult {
   return node.kind === "scalar" ? scalarOf(v) : v;
 }
 
-export function finish(node: Node, value: ArrayValue, o: RunOptions, signal: AbortSignal): Promise<unknown> {
+/** `view` shapes the array an Image or ImageCollection computed into its result. */
+export function finish(node: Node, value: ArrayValue, o: RunOptions, signal: AbortSignal, view?: ResultView): Promise<unknown> {
+  const geocontext = geoContextOf(o.geoctx);
   return deliver({
+    geocontext,
+    ...(view === undefined ? {} : { imagery: view(value, geocontext) }),
     value,
     result: toResult(node, value),
     dtype: node.dtype,

@@ -13,10 +13,11 @@ import { finish, produce, type Bound } from "./pipeline.js";
 import { ProgressSum } from "./progress.js";
 import { drawProgress } from "./progress-bar.js";
 import { RetryingExecutor } from "./retry.js";
+import type { ResultView } from "../imagery/deliver.js";
 
 const asError = (e: unknown): Error => (e instanceof Error ? e : new Error(String(e)));
 
-async function runJob(job: Job, b: Bound, o: RunOptions): Promise<void> {
+async function runJob(job: Job, b: Bound, o: RunOptions, view?: ResultView): Promise<void> {
   const signal = job.controller.signal;
   try {
     job.update("PREPARING");
@@ -30,17 +31,17 @@ async function runJob(job: Job, b: Bound, o: RunOptions): Promise<void> {
     job.stats.tasksRun = p.tasksRun;
     job.stats.cacheHit = p.cacheHit;
     job.update("SAVING");
-    job.succeed(await finish(b.node, p.value, o, signal));
+    job.succeed(await finish(b.node, p.value, o, signal, view));
   } catch (e) {
     job.fail(asError(e));
   }
 }
 
 /** Starts a job; resolves to the `Job` itself when `block: false`, else to its result. */
-export async function submitJob(b: Bound, o: RunOptions): Promise<unknown> {
+export async function submitJob(b: Bound, o: RunOptions, view?: ResultView): Promise<unknown> {
   const job = new Job();
   try {
-    enqueue(job, () => runJob(job, b, o));
+    enqueue(job, () => runJob(job, b, o, view));
   } catch (e) {
     job.fail(asError(e));
     throw e;
@@ -52,7 +53,7 @@ export async function submitJob(b: Bound, o: RunOptions): Promise<unknown> {
 }
 
 /** The low-latency path: no Job, no retries, no progress; still cancelled by its timeout. */
-export async function runInspect(b: Bound, o: RunOptions): Promise<unknown> {
+export async function runInspect(b: Bound, o: RunOptions, view?: ResultView): Promise<unknown> {
   const ac = new AbortController();
   const seconds = o.timeout ?? 60;
   let timer: NodeJS.Timeout | undefined;
@@ -66,7 +67,7 @@ export async function runInspect(b: Bound, o: RunOptions): Promise<unknown> {
   });
   const run = (async () => {
     const p = await produce(b, o, new PoolExecutor(getConfig().workers, { signal: ac.signal }), { signal: ac.signal });
-    return finish(b.node, p.value, o, ac.signal);
+    return finish(b.node, p.value, o, ac.signal, view);
   })();
   try {
     return await Promise.race([run, expired]);

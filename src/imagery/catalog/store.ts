@@ -19,6 +19,15 @@ export function checkName(kind: "product" | "image", id: string): string {
   return id;
 }
 
+/** JSON has no NaN or infinities, and a NaN nodata is common: they are written as strings. */
+function keepNonFinite(_key: string, v: unknown): unknown {
+  return typeof v === "number" && !Number.isFinite(v) ? String(v) : v;
+}
+
+function reviveNodata(key: string, v: unknown): unknown {
+  return key === "nodata" && typeof v === "string" ? Number(v) : v;
+}
+
 export function productDir(root: string, productId: string): string {
   return join(root, checkName("product", productId));
 }
@@ -28,7 +37,7 @@ export function readProduct(root: string, productId: string): Product | undefine
   if (!existsSync(file)) return undefined;
   let p: Product;
   try {
-    p = JSON.parse(readFileSync(file, "utf8")) as Product;
+    p = JSON.parse(readFileSync(file, "utf8"), reviveNodata) as Product;
   } catch (e) {
     throw new CatalogError(`${file}: not valid JSON (${(e as Error).message})`);
   }
@@ -50,7 +59,7 @@ export function writeProduct(root: string, product: Product): void {
   const dir = productDir(root, product.id);
   mkdirSync(dir, { recursive: true });
   const tmp = join(dir, `.${PRODUCT_FILE}.${process.pid}.${Date.now()}.tmp`);
-  writeFileSync(tmp, `${JSON.stringify(product, null, 1)}\n`);
+  writeFileSync(tmp, `${JSON.stringify(product, keepNonFinite, 1)}\n`);
   renameSync(tmp, join(dir, PRODUCT_FILE));
 }
 

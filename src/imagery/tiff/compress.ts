@@ -1,5 +1,5 @@
 /** Block codecs of the TIFF writer: none, deflate (zlib, on libuv's thread pool) and LZW. */
-import { deflate } from "node:zlib";
+import { deflate, deflateSync } from "node:zlib";
 import { promisify } from "node:util";
 import { lzwEncode } from "./lzw.js";
 
@@ -16,6 +16,17 @@ export async function compressBlock(bytes: Uint8Array, c: Compression, level: nu
       return bytes;
     case "DEFLATE":
       return deflateAsync(bytes, { level });
+    case "LZW":
+      return lzwEncode(bytes);
+  }
+}
+
+export function compressBlockSync(bytes: Uint8Array, c: Compression, level: number): Uint8Array {
+  switch (c) {
+    case "NONE":
+      return bytes;
+    case "DEFLATE":
+      return deflateSync(bytes, { level });
     case "LZW":
       return lzwEncode(bytes);
   }

@@ -5,7 +5,7 @@
  */
 import { DTYPES, type DTypeName, type TypedArray } from "../../core/dtype.js";
 import { blockGrid, cutBlock, type BlockGrid, type RasterPlanes } from "./blocks.js";
-import { COMPRESSION_CODE, compressBlock, type Compression } from "./compress.js";
+import { COMPRESSION_CODE, compressBlock, compressBlockSync, type Compression } from "./compress.js";
 import { geoKeyDirectory, GEO, transformTags, type EpsgCrs, type GeoTransform } from "./geokeys.js";
 import { headerBytes, ifdBytes, writeHeader, writeIfd, type Field } from "./ifd.js";
 import { TAG } from "./tags.js";
@@ -113,23 +113,28 @@ function checkRaster(r: GeoRaster): void {
   if (r.mask !== undefined && r.mask.length !== n) throw new RangeError(`raster mask holds ${r.mask.length} values, expected ${n}`);
 }
 
-/** Encode a raster as GeoTIFF bytes. */
-export async function writeGeoTiff(r: GeoRaster, opts: TiffOptions = {}): Promise<Uint8Array> {
+type Prepared = { readonly g: BlockGrid; readonly o: Required<TiffOptions>; readonly raw: Uint8Array[] };
+
+function prepare(r: GeoRaster, opts: TiffOptions): Prepared {
   checkRaster(r);
   const o: Required<TiffOptions> = { tiled: true, tileSize: 256, rowsPerStrip: 16, compression: "DEFLATE", level: 6, ...opts };
   const g = blockGrid(r.width, r.height, o.tiled, o.tileSize, o.rowsPerStrip);
   const fill = fillOf(r);
   const planes: RasterPlanes = { width: r.width, height: r.height, data: r.data, ...(r.mask === undefined ? {} : { mask: r.mask }), ...(fill === undefined ? {} : { fill }) };
-  const jobs: Promise<Uint8Array>[] = [];
+  const raw: Uint8Array[] = [];
   for (let b = 0; b < r.bands; b++) {
     for (let row = 0; row < g.down; row++) {
       for (let col = 0; col < g.across; col++) {
         const block = cutBlock(planes, g, b, row, col);
-        jobs.push(compressBlock(new Uint8Array(block.buffer, block.byteOffset, block.byteLength), o.compression, o.level));
+        raw.push(new Uint8Array(block.buffer, block.byteOffset, block.byteLength));
       }
     }
   }
-  const blocks = await Promise.all(jobs);
+  return { g, o, raw };
+}
+
+function assemble(r: GeoRaster, p: Prepared, blocks: readonly Uint8Array[]): Uint8Array {
+  const { g, o } = p;
   const dataBytes = blocks.reduce((s, b) => s + b.length, 0);
   const zeros = new Array<number>(blocks.length).fill(0);
   let big = false;
@@ -151,4 +156,16 @@ export async function writeGeoTiff(r: GeoRaster, opts: TiffOptions = {}): Promis
   writeIfd(view, headerBytes({ big }), fields(r, g, o, offsets, blocks.map((b) => b.length), big), 0, { big });
   blocks.forEach((b, i) => out.set(b, offsets[i]!));
   return out;
+}
+
+/** Encode a raster as GeoTIFF bytes, compressing blocks on libuv's thread pool. */
+export async function writeGeoTiff(r: GeoRaster, opts: TiffOptions = {}): Promise<Uint8Array> {
+  const p = prepare(r, opts);
+  return assemble(r, p, await Promise.all(p.raw.map((b) => compressBlock(b, p.o.compression, p.o.level))));
+}
+
+/** The same bytes, compressed in this thread. */
+export function writeGeoTiffSync(r: GeoRaster, opts: TiffOptions = {}): Uint8Array {
+  const p = prepare(r, opts);
+  return assemble(r, p, p.raw.map((b) => compressBlockSync(b, p.o.compression, p.o.level)));
 }
