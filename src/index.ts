@@ -44,6 +44,11 @@ export { VersionedGraft } from "./registry/graft.js";
 export { use } from "./registry/publish.js";
 export type { PublishOptions } from "./registry/publish.js";
 export { VersionConflict, WorkflowNotFound } from "./registry/errors.js";
+export { GeoContext } from "./imagery/geocontext.js";
+export type { GeoContextOptions } from "./imagery/geocontext.js";
+export { ImageProxy as Image } from "./imagery/image.js";
+export { ImageCollectionProxy as ImageCollection } from "./imagery/collection.js";
+export { ImageResult, ImageCollectionResult } from "./imagery/results.js";
 export {
   ProxyTypeError, JobComputeError, JobInvalid, JobOOM, JobDeadlineExceeded, JobCancelled,
   JobTimeoutError, RetryError, ResourceExhausted,

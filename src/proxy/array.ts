@@ -26,6 +26,8 @@ import type { ScalarProxy } from "./scalar.js";
 import { DTypeProxy, IntProxy, ListProxy } from "./small.js";
 import type { PublishOptions } from "../registry/publish.js";
 import type { Workflow } from "../registry/workflow.js";
+import { toImageryOf } from "../imagery/to-imagery.js";
+import type { ImageCollectionProxy } from "../imagery/collection.js";
 
 export interface ArrayOptions {
   dtype?: DTypeName | string;
@@ -266,6 +268,14 @@ export class ArrayProxy {
   /** Unmasked elements (every element of a plain array). */
   count(axis?: number | number[]): ArrayProxy | ScalarProxy {
     return this.reduce("count", axis);
+  }
+
+  /**
+   * As imagery: a 3-d (band, y, x) array is a collection of one image, a 4-d one a collection.
+   * properties: an object for every image or a list with one per image; bandinfo: one entry per band.
+   */
+  toImagery(properties?: unknown, bandinfo?: unknown): ImageCollectionProxy {
+    return toImageryOf(this.node, properties, bandinfo);
   }
 
   toString(): string {
