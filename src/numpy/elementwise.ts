@@ -10,7 +10,8 @@ import { broadcastTo, constOf, filledWith, flatIndex, isFloatNode, ramp, uf } fr
 import { reduceNode, type Reduced } from "./reduce.js";
 
 /** `where(cond, x, y)`, or with one argument the indices of the nonzero elements (as `nonzero`). */
-export function where(cond: ArrayLike, x?: ArrayLike, y?: ArrayLike): ArrayProxy | ArrayProxy[] {
+export function where(cond: ArrayLike, x?: ArrayLike, y?: ArrayLike, opts: object = {}): ArrayProxy | ArrayProxy[] {
+  checkOptions("where", opts, []);
   if (x === undefined && y === undefined) return nonzero(cond);
   if (x === undefined || y === undefined) throw new ProxyTypeError("either both or neither of x and y should be given");
   const c = castTo(nodeOf(cond), "bool");
@@ -40,7 +41,8 @@ function bound(a: Node, v: ArrayLike | null | undefined): ArrayLike | null {
   return v;
 }
 
-export function clip(a: ArrayLike, aMin?: ArrayLike | null, aMax?: ArrayLike | null): ArrayProxy {
+export function clip(a: ArrayLike, aMin?: ArrayLike | null, aMax?: ArrayLike | null, opts: object = {}): ArrayProxy {
+  checkOptions("clip", opts, []);
   let r = nodeOf(a);
   if ((aMin === null || aMin === undefined) && (aMax === null || aMax === undefined)) throw new ProxyTypeError("One of max or min must be given");
   const lo = bound(r, aMin), hi = bound(r, aMax);
@@ -56,7 +58,8 @@ function uf2(fn: string, n: Node, v: ArrayLike): Node {
 
 /** floor, ceil and trunc keep integer and bool dtypes (NumPy 2); only floats are rounded. */
 export function rounding(fn: "floor" | "ceil" | "trunc") {
-  return (x: ArrayLike): ArrayProxy => {
+  return (x: ArrayLike, opts: object = {}): ArrayProxy => {
+    checkOptions(fn, opts, []);
     const n = nodeOf(x);
     return wrap(isFloatNode(n) ? uf(fn, n) : n);
   };
@@ -64,7 +67,8 @@ export function rounding(fn: "floor" | "ceil" | "trunc") {
 export const fix = rounding("trunc");
 
 /** Round half to even to `decimals` places, as NumPy does: rint(x * 10^d) / 10^d in the array's dtype. */
-export function around(a: ArrayLike, decimals: number | { decimals?: number } = 0): ArrayProxy {
+export function around(a: ArrayLike, decimals: number | { decimals?: number } = 0, opts: object = {}): ArrayProxy {
+  checkOptions("around", typeof decimals === "object" ? decimals : opts, ["decimals"]);
   const d = typeof decimals === "object" ? (decimals.decimals ?? 0) : decimals;
   if (!Number.isInteger(d)) throw new ProxyTypeError(`decimals must be an integer, got ${d}`);
   const n = nodeOf(a);

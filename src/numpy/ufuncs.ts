@@ -3,9 +3,22 @@ import { UFUNCS, type UfuncName } from "../graph/ufuncs.js";
 import type { ArrayProxy } from "../proxy/array.js";
 import { ufunc, type ArrayLike } from "../proxy/operand.js";
 import { wrapNode } from "../proxy/wrap.js";
+import { castTo, checkOptions, dtypeOption, nodeOf } from "./args.js";
 
-export type UnaryUfunc = (x: ArrayLike) => ArrayProxy;
-export type BinaryUfunc = (x: ArrayLike, y: ArrayLike) => ArrayProxy;
+/** NumPy's ufunc keywords: `dtype` (the loop's dtype) is taken; `out=`, `where=`, `casting=`... are refused. */
+export interface UfuncOptions {
+  dtype?: string;
+}
+
+export type UnaryUfunc = (x: ArrayLike, opts?: UfuncOptions) => ArrayProxy;
+export type BinaryUfunc = (x: ArrayLike, y: ArrayLike, opts?: UfuncOptions) => ArrayProxy;
+
+function apply(name: string, fn: UfuncName, args: ArrayLike[], opts: UfuncOptions | undefined): ArrayProxy {
+  checkOptions(name, opts, ["dtype"]);
+  const dt = dtypeOption(name, opts?.dtype);
+  const ins = dt === undefined ? args : args.map((a) => ({ node: castTo(nodeOf(a), dt) }));
+  return wrapNode<ArrayProxy>(ufunc(fn, ins));
+}
 
 const UNARY = [
   "negative", "positive", "absolute", "fabs", "invert", "logical_not", "square", "reciprocal", "sign", "sqrt", "cbrt", "exp",
@@ -36,11 +49,11 @@ export function ufuncTable(): UfuncTable {
   const out: Record<string, UnaryUfunc | BinaryUfunc> = {};
   for (const n of UNARY) {
     const fn = byNumpy.get(n)!;
-    out[n] = (x: ArrayLike) => wrapNode<ArrayProxy>(ufunc(fn, [x]));
+    out[n] = (x: ArrayLike, opts?: UfuncOptions) => apply(n, fn, [x], opts);
   }
   for (const n of BINARY) {
     const fn = byNumpy.get(n)!;
-    out[n] = (x: ArrayLike, y: ArrayLike) => wrapNode<ArrayProxy>(ufunc(fn, [x, y]));
+    out[n] = (x: ArrayLike, y: ArrayLike, opts?: UfuncOptions) => apply(n, fn, [x, y], opts);
   }
   return out as UfuncTable;
 }
