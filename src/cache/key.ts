@@ -22,7 +22,17 @@ async function identity(path: string, out: string[]): Promise<void> {
  * Readers whose data is fully named by their params plus the files under `params.path`. A source
  * of any other reader makes a result uncacheable until its reader is listed here.
  */
-const CACHEABLE_READERS: ReadonlySet<string> = new Set(["npy", "zarr", "testing.sleep", "testing.crash"]);
+const CACHEABLE_READERS: ReadonlySet<string> = new Set(["npy", "zarr", "geotiff", "testing.sleep", "testing.crash"]);
+
+/** The files a source reads: `params.path`, or (imagery) the file of every band of every image. */
+function pathsOf(params: unknown): string[] {
+  if (params === null || typeof params !== "object" || Array.isArray(params)) return [];
+  const p = params as Record<string, unknown>;
+  if (typeof p["path"] === "string") return [p["path"]];
+  if (!Array.isArray(p["images"])) return [];
+  const paths = (p["images"] as { bands?: { path?: unknown }[] }[]).flatMap((img) => (img.bands ?? []).map((b) => b.path));
+  return [...new Set(paths.filter((x): x is string => typeof x === "string"))];
+}
 
 class Uncacheable extends Error {}
 
@@ -31,10 +41,7 @@ async function sourceFiles(root: Node): Promise<string[]> {
   for (const n of topoOrder([root])) {
     if (n.op !== "source") continue;
     if (!CACHEABLE_READERS.has(String(n.attrs["reader"]))) throw new Uncacheable();
-    const params = n.attrs["params"];
-    const path = params !== null && typeof params === "object" && !Array.isArray(params) ? (params as Record<string, unknown>)["path"] : undefined;
-    if (typeof path !== "string") continue;
-    await identity(path, out);
+    for (const path of pathsOf(n.attrs["params"])) await identity(path, out);
   }
   return out;
 }
