@@ -24,22 +24,24 @@ const UNARY = [
   "negative", "positive", "absolute", "fabs", "invert", "logical_not", "square", "reciprocal", "sign", "sqrt", "cbrt", "exp",
   "exp2", "expm1", "log", "log2", "log10", "log1p", "sin", "cos", "tan", "arcsin", "arccos", "arctan", "sinh", "cosh", "tanh",
   "arcsinh", "arccosh", "arctanh", "deg2rad", "rad2deg", "rint", "isnan", "isfinite", "isinf", "signbit", "spacing",
-  // aliases
-  "abs", "bitwise_not", "degrees", "radians", "conjugate",
+  // aliases, including NumPy 2's array-API names
+  "abs", "bitwise_not", "bitwise_invert", "degrees", "radians", "conjugate", "conj", "acos", "asin", "atan", "acosh", "asinh", "atanh",
 ] as const;
 const BINARY = [
   "add", "subtract", "multiply", "true_divide", "floor_divide", "remainder", "fmod", "power", "float_power", "maximum", "minimum",
   "fmax", "fmin", "arctan2", "hypot", "copysign", "nextafter", "logaddexp", "logaddexp2", "ldexp", "less", "less_equal", "greater",
   "greater_equal", "equal", "not_equal", "bitwise_and", "bitwise_or", "bitwise_xor", "left_shift", "right_shift", "logical_and",
   "logical_or", "logical_xor",
-  // aliases
-  "divide", "mod",
+  // aliases, including NumPy 2's array-API names
+  "divide", "mod", "pow", "atan2", "bitwise_left_shift", "bitwise_right_shift",
 ] as const;
 
 export type UfuncTable = { [K in (typeof UNARY)[number]]: UnaryUfunc } & { [K in (typeof BINARY)[number]]: BinaryUfunc };
 
 const ALIASES: Readonly<Record<string, UfuncName>> = {
-  divide: "div", mod: "mod", abs: "abs", bitwise_not: "invert", degrees: "rad2deg", radians: "deg2rad", conjugate: "pos",
+  divide: "div", mod: "mod", abs: "abs", bitwise_not: "invert", bitwise_invert: "invert", degrees: "rad2deg", radians: "deg2rad",
+  conjugate: "pos", conj: "pos", acos: "arccos", asin: "arcsin", atan: "arctan", acosh: "arccosh", asinh: "arcsinh",
+  atanh: "arctanh", pow: "pow", atan2: "arctan2", bitwise_left_shift: "left_shift", bitwise_right_shift: "right_shift",
 };
 
 export function ufuncTable(): UfuncTable {
