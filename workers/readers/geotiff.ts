@@ -8,6 +8,7 @@ import { sourceCoords, type Block, type Coords } from "./geotiff/coords.js";
 import { openCached } from "./geotiff/files.js";
 import { imageryParams, type BandSource } from "./geotiff/params.js";
 import { maskBlock, sampleBilinear, sampleNearest, type Target } from "./geotiff/sample.js";
+import { axisMaps, mapsWindow, sampleSeparable, separable } from "./geotiff/separable.js";
 import { readWindow, type PixelWindow } from "./geotiff/window.js";
 import type { ReaderParams, ReadRegion } from "./types.js";
 
@@ -52,11 +53,13 @@ export async function readGeotiff(params: ReaderParams, region: ReadRegion, out:
     const wanted = image.bands.slice(b0, b0 + nb);
     for (const group of groupByFile(wanted).values()) {
       const first = group[0]!.src;
-      const xy = sourceCoords(first, p.grid, block);
-      const win = windowOf(xy, first.width, first.height, pad);
       const targets = group.map(({ band }): Target => ({
         out, base: out.offset + i * s0 + (b0 + band) * s1 + r0 * s2 + c0 * s3, rowStride: s2, colStride: s3, rows, cols,
       }));
+      const fast = p.resampler === "near" && separable(first, p.grid);
+      const maps = fast ? axisMaps(first, p.grid, block, first.width, first.height) : undefined;
+      const xy = maps === undefined ? sourceCoords(first, p.grid, block) : undefined;
+      const win = maps !== undefined ? mapsWindow(maps) : windowOf(xy!, first.width, first.height, pad);
       if (win === null) {
         targets.forEach(maskBlock);
         continue;
@@ -67,8 +70,9 @@ export async function readGeotiff(params: ReaderParams, region: ReadRegion, out:
       }
       const data = await readWindow(raster, group.map((g) => g.src.sample), win);
       group.forEach((g, k) => {
-        const sample = p.resampler === "bilinear" ? sampleBilinear : sampleNearest;
-        sample(targets[k]!, xy, data[k]!, win, first.width, first.height, g.src.nodata);
+        if (maps !== undefined) sampleSeparable(targets[k]!, maps, data[k]!, win, g.src.nodata);
+        else if (p.resampler === "bilinear") sampleBilinear(targets[k]!, xy!, data[k]!, win, first.width, first.height, g.src.nodata);
+        else sampleNearest(targets[k]!, xy!, data[k]!, win, first.width, first.height, g.src.nodata);
       });
     }
   }
