@@ -1,9 +1,14 @@
 /**
- * `tesserae demo`: the main job on built-in data, written only against the public API (API.md).
- * A seeded synthetic imagery stack (dates, bands, y, x) with a cloud mask; the NDVI time mean and
- * median per pixel, and a few summary scalars.
+ * `tesserae demo`: the main job. A synthetic imagery product in the local catalog (written on first
+ * use: uint16 blue/green/red/nir, clouds as nodata, a growing season), then an NDVI median
+ * composite over all its dates, written as a GeoTIFF and a PNG quicklook. Built on the public API;
+ * only the synthesis reaches inside.
  */
+import { mkdirSync, statSync } from "node:fs";
+import { join, resolve } from "node:path";
 import * as wf from "./index.js";
+import { synthProduct } from "./imagery/catalog/synth.js";
+import { readProduct } from "./imagery/catalog/store.js";
 
 export interface TextSink {
   write(text: string): unknown;
@@ -11,107 +16,43 @@ export interface TextSink {
 
 export interface DemoOptions {
   out: TextSink;
-  /** Images in the stack (default 8). */
+  /** Images in the product (default 12, a month apart). */
   dates?: number;
-  /** Pixels per side (default 512). */
+  /** Pixels per side (default 1024). */
   size?: number;
   seed?: number;
+  /** Where composite.tif and composite.png go (default demo-out). */
+  outDir?: string;
+  /** Where progress bars are drawn (default: stderr when it is a terminal). */
+  progress?: NodeJS.WritableStream;
 }
 
 export interface DemoSummary {
   readonly shape: readonly number[];
-  /** Seconds spent in compute. */
+  /** Seconds spent computing the composite. */
   readonly elapsed: number;
   readonly meanNdvi: number | null;
   readonly clearObservations: number | null;
   readonly observations: number;
 }
 
-const BANDS = ["blue", "green", "red", "nir"] as const;
+const RESOLUTION = 10;
+const ORIGIN = [500000, 5100000] as const;
 
-/** xorshift32: the data must be the same on every run and machine. */
-function random(seed: number): () => number {
-  let s = seed >>> 0 || 0x9e3779b9;
-  return () => {
-    s ^= s << 13;
-    s ^= s >>> 17;
-    s ^= s << 5;
-    return (s >>> 0) / 2 ** 32;
-  };
-}
-
-interface Stack {
-  readonly data: Float32Array;
-  /** 1 = cloud, repeated over the bands so it has the data's shape. */
-  readonly cloud: Uint8Array;
-  readonly shape: number[];
-}
-
-/** Reflectances of fields whose greenness follows the season, under a few round clouds per date. */
-function synthesize(dates: number, size: number, seed: number): Stack {
-  const rand = random(seed);
-  const plane = size * size;
-  const waves = Array.from({ length: 4 }, () => ({ fx: 1 + 5 * rand(), fy: 1 + 5 * rand(), phase: 2 * Math.PI * rand() }));
-  const vegetation = new Float32Array(plane);
-  for (let y = 0; y < size; y++) {
-    for (let x = 0; x < size; x++) {
-      let v = 0;
-      for (const w of waves) v += 0.5 + 0.5 * Math.sin(2 * Math.PI * ((w.fx * x + w.fy * y) / size) + w.phase);
-      vegetation[y * size + x] = v / waves.length;
-    }
-  }
-  const data = new Float32Array(dates * BANDS.length * plane);
-  const cloud = new Uint8Array(data.length);
-  for (let d = 0; d < dates; d++) {
-    const season = 0.6 + 0.4 * Math.sin((2 * Math.PI * d) / dates);
-    const clouds = Array.from({ length: 1 + Math.floor(3 * rand()) }, () => ({
-      cy: size * rand(), cx: size * rand(), r: size * (0.05 + 0.15 * rand()),
-    }));
-    for (let p = 0; p < plane; p++) {
-      const y = Math.floor(p / size), x = p % size;
-      const cloudy = clouds.some((c) => (y - c.cy) ** 2 + (x - c.cx) ** 2 < c.r ** 2);
-      const g = vegetation[p]! * season;
-      const noise = 0.02 * (rand() - 0.5);
-      const values = cloudy ? [0.7, 0.72, 0.74, 0.76] : [0.05 + 0.05 * (1 - g), 0.08 + 0.04 * g, 0.04 + 0.16 * (1 - g), 0.2 + 0.4 * g];
-      for (let b = 0; b < BANDS.length; b++) {
-        const i = (d * BANDS.length + b) * plane + p;
-        data[i] = values[b]! + noise;
-        cloud[i] = cloudy ? 1 : 0;
-      }
-    }
-  }
-  return { data, cloud, shape: [dates, BANDS.length, size, size] };
-}
-
-/** A scalar result as a number (int64 counts come back as bigint); `null` when masked. */
-function toNumber(v: unknown): number | null {
-  if (typeof v === "number") return v;
-  if (typeof v === "bigint" || typeof v === "boolean") return Number(v);
-  if (v instanceof wf.MaskedNDArray && v.size === 1) return v.mask[0] ? null : Number(v.data[0]);
-  if (v instanceof wf.NDArray && v.size === 1) return Number(v.data[0]);
-  return null;
-}
-
-function pixel(result: unknown, y: number, x: number): string {
-  if (!(result instanceof wf.NDArray || result instanceof wf.MaskedNDArray)) return "?";
-  const v = toNumber(result.get(y, x));
-  return v === null ? "masked" : v.toFixed(4);
-}
-
-const fmt = (v: number | null, digits = 4): string => (v === null ? "masked" : v.toFixed(digits));
 const tuple = (xs: readonly number[]): string => `(${xs.join(", ")})`;
+const mib = (bytes: number): string => `${(bytes / 2 ** 20).toFixed(1)} MiB`;
+const seconds = (t0: number): number => (performance.now() - t0) / 1000;
 
-interface Computed {
-  readonly value: unknown;
-  readonly tasks: number | undefined;
-}
-
-/** Runs as a non-blocking job so that the task count can be shown when the engine reports one. */
-async function run(x: { compute(opts: { block: false }): Promise<unknown> }): Promise<Computed> {
-  const job = await x.compute({ block: false });
-  if (!(job instanceof wf.Job)) return { value: job, tasks: undefined };
-  const value: unknown = await job.result();
-  return { value, tasks: job.progress.total };
+/** The demo product for these options, written into the catalog unless it is there. */
+async function ensureProduct(id: string, dates: number, size: number, seed: number, say: (l: string) => void): Promise<void> {
+  const root = wf.getConfig().catalog;
+  if (readProduct(root, id) !== undefined) {
+    say(`catalog  ${root}: product ${id} found`);
+    return;
+  }
+  const t0 = performance.now();
+  await synthProduct(root, id, { dates, size, seed });
+  say(`catalog  ${root}: wrote product ${id} (${dates} GeoTIFFs, ${size} × ${size}, tiled, deflate) in ${seconds(t0).toFixed(1)} s`);
 }
 
 /** Runs the demo, then stops the worker pool whether it succeeded or not. */
@@ -133,43 +74,49 @@ export async function runDemo(opts: DemoOptions): Promise<DemoSummary> {
 }
 
 async function demo(opts: DemoOptions): Promise<DemoSummary> {
-  const { out, dates = 8, size = 512, seed = 42 } = opts;
+  const { out, dates = 12, size = 1024, seed = 42, outDir = "demo-out" } = opts;
   const say = (line: string): void => void out.write(`${line}\n`);
-  const stack = synthesize(dates, size, seed);
-  const tile = Math.min(size, 256);
-  const chunks = [-1, 1, tile, tile];
-  const images = new wf.MaskedArray(wf.Array.from(stack.data, stack.shape, { chunks }), {
-    mask: wf.Array.from(stack.cloud, stack.shape, { dtype: "bool", chunks }),
-  });
-  let masked = 0;
-  for (const c of stack.cloud) masked += c;
-  const observations = dates * size * size;
-  const mib = (stack.data.byteLength / 2 ** 20).toFixed(1);
-  say(`input    synthetic imagery ${tuple(stack.shape)} (date, band, y, x) float32, ${mib} MiB, chunks ${tuple(chunks)}`);
-  say(`         bands ${BANDS.join(", ")}; ${((100 * masked) / stack.cloud.length).toFixed(1)}% cloud-masked`);
+  const productId = `demo-${size}px-${dates}d-s${seed}`;
+  await ensureProduct(productId, dates, size, seed, say);
 
-  const red = images.get(wf.slice(), 2);
-  const nir = images.get(wf.slice(), 3);
+  const ic = wf.ImageCollection.fromId(productId);
+  const first = String(ic.properties[0]?.["date"] ?? "").slice(0, 10), last = String(ic.properties.at(-1)?.["date"] ?? "").slice(0, 10);
+  const shape = [ic.length, Object.keys(ic.bandinfo).length, size, size];
+  say(`input    synthetic imagery ${tuple(shape)} (image, band, y, x) uint16, ${first} .. ${last}; nodata 0 where cloudy`);
+
+  const stack = ic.pickBands("red nir").ndarray.astype("float32");
+  const red = stack.get(wf.slice(), 0), nir = stack.get(wf.slice(), 1);
   const ndvi = nir.sub(red).div(nir.add(red));
-  const meanMap = ndvi.mean(0);
-  const medianMap = ndvi.median(0);
-  say(`compute  ndvi = (nir - red) / (nir + red); mean and median over dates, shape ${tuple(meanMap.known.shape)}`);
+  const composite = ndvi.median(0);
+  const geoctx = new wf.GeoContext({ bounds: [ORIGIN[0], ORIGIN[1] - size * RESOLUTION, ORIGIN[0] + size * RESOLUTION, ORIGIN[1]], crs: "EPSG:32633", resolution: RESOLUTION });
+  say(`compute  ndvi = (nir - red) / (nir + red) per image, masked median over ${ic.length} images, on ${geoctx.crs} at ${RESOLUTION} m (${size} × ${size})`);
 
+  const progressBar = opts.progress ?? (process.stderr.isTTY ? process.stderr : false);
   const t0 = performance.now();
-  const [mean, median, overall, lo, hi, clear] = await Promise.all([
-    run(meanMap), run(medianMap), run(ndvi.mean()), run(meanMap.min()), run(meanMap.max()), run(ndvi.count()),
-  ]);
-  const elapsed = (performance.now() - t0) / 1000;
+  // cache: false, so that every run does the work it reports
+  const job = (await composite.compute({ geoctx, block: false, cache: false, progressBar: progressBar as never })) as wf.Job;
+  const value = (await job.result()) as wf.MaskedNDArray;
+  const elapsed = seconds(t0);
 
-  if (mean.tasks !== undefined && median.tasks !== undefined) say(`tasks    mean ${mean.tasks}, median ${median.tasks}`);
-  const c = Math.floor(size / 2);
-  say(`values   pixel (${c}, ${c}): mean ${pixel(mean.value, c, c)}, median ${pixel(median.value, c, c)}`);
-  say(`         pixel (0, 0): mean ${pixel(mean.value, 0, 0)}, median ${pixel(median.value, 0, 0)}`);
-  const meanNdvi = toNumber(overall.value);
-  const clearObservations = toNumber(clear.value);
-  const clearShare = clearObservations === null ? "" : ` (${((100 * clearObservations) / observations).toFixed(1)}%)`;
-  say(`summary  mean ndvi ${fmt(meanNdvi)}; time-mean range ${fmt(toNumber(lo.value))} .. ${fmt(toNumber(hi.value))}`);
-  say(`         clear observations ${clearObservations ?? "?"} of ${observations}${clearShare}`);
+  const dir = resolve(outDir);
+  mkdirSync(dir, { recursive: true });
+  const tif = join(dir, "composite.tif"), png = join(dir, "composite.png");
+  const t1 = performance.now();
+  // the composite is in memory now: writing it only encodes it
+  const inMemory = wf.MaskedArray.from(value);
+  await inMemory.compute({ geoctx, format: "geotiff", file: tif, progressBar: false });
+  await inMemory.compute({ geoctx, format: { type: "png", colormap: "rdylgn", scales: [[-0.2, 0.9]] }, file: png, progressBar: false });
+  const written = seconds(t1);
+
+  const clear = value.count();
+  let sum = 0;
+  for (let i = 0; i < value.data.length; i++) if (!value.mask[i]) sum += value.data[i] as number;
+  const meanNdvi = clear > 0 ? sum / clear : null;
+  const observations = ic.length * size * size;
+  const pixels = size * size;
+  say(`result   composite ${tuple(value.shape)} float32: ${clear} of ${pixels} pixels clear on at least one date (${((100 * clear) / pixels).toFixed(1)}%), ${job.progress.total} tasks`);
+  say(`summary  mean ndvi ${meanNdvi === null ? "masked" : meanNdvi.toFixed(4)}; ${observations} observations read (${mib(observations * 2 * 2)} of red and nir)`);
+  say(`wrote    ${tif} (${mib(statSync(tif).size)}, tiled deflate GeoTIFF) and ${png} (quicklook) in ${written.toFixed(2)} s`);
   say(`elapsed  ${elapsed.toFixed(3)} s`);
-  return { shape: stack.shape, elapsed, meanNdvi, clearObservations, observations };
+  return { shape: value.shape, elapsed, meanNdvi, clearObservations: clear, observations };
 }

@@ -2,7 +2,7 @@
  * The command table and dispatch. Exit status: 0 success, 1 failed job, 2 usage error.
  * Commands without `run` belong to later work and say so.
  */
-import { UsageError, intOption, parseArgs, type FlagSpecs, type ParsedArgs } from "./args.js";
+import { UsageError, intOption, parseArgs, stringOption, type FlagSpecs, type ParsedArgs } from "./args.js";
 import { packageVersion } from "./version.js";
 
 export interface CliIO {
@@ -25,26 +25,54 @@ const COMMANDS: readonly Command[] = [
   {
     path: ["demo"],
     args: "",
-    summary: "run the main job on built-in synthetic imagery (NDVI mean and median over time)",
+    summary: "the main job: an NDVI median composite over a synthetic imagery product, to GeoTIFF and PNG",
     flags: {
-      dates: { type: "integer", value: "<n>", help: "images in the stack (default 8)" },
-      size: { type: "integer", value: "<pixels>", help: "pixels per side (default 512)" },
+      dates: { type: "integer", value: "<n>", help: "images in the product (default 12)" },
+      size: { type: "integer", value: "<pixels>", help: "pixels per side (default 1024)" },
       seed: { type: "integer", value: "<n>", help: "random seed of the data (default 42)" },
+      out: { type: "string", value: "<dir>", help: "where composite.tif and composite.png go (default demo-out)" },
     },
     run: async (p, io, who) => {
       if (p.positionals.length > 0) throw new UsageError(`${who}: unexpected argument ${JSON.stringify(p.positionals[0])}`, who);
       const dates = intOption(p, "dates", who, 1);
       const size = intOption(p, "size", who, 2);
       const seed = intOption(p, "seed", who, 0);
+      const outDir = stringOption(p, "out");
       // Loaded here so that --help and usage errors never start the engine.
       const { runDemo } = await import("../demo.js");
-      await runDemo({ out: io.stdout, dates, size, seed });
+      await runDemo({ out: io.stdout, dates, size, seed, ...(outDir === undefined ? {} : { outDir }) });
       return 0;
     },
   },
-  { path: ["catalog", "add"], args: "<productId> <file>...", summary: "add image files to a catalog product", flags: {} },
-  { path: ["catalog", "list"], args: "[productId]", summary: "list products, or a product's images with their dates", flags: {} },
-  { path: ["catalog", "synth"], args: "", summary: "write a synthetic product into the catalog", flags: {} },
+  {
+    path: ["catalog", "add"],
+    args: "<productId> <file>...",
+    summary: "add GeoTIFFs to a catalog product (each file one image, or with --per-band the bands of one)",
+    flags: {
+      bands: { type: "string", value: "<names>", help: "band names in file order, comma-separated (e.g. red,green,blue,nir)" },
+      date: { type: "string", value: "<ISO>", help: "acquisition date (default: the file's TIFF date or a date in its name)" },
+      "per-band": { type: "boolean", help: "the files are the bands of one image" },
+    },
+    run: async (p, io, who) => (await import("./catalog.js")).catalogAdd(p, io, who),
+  },
+  {
+    path: ["catalog", "list"],
+    args: "[productId]",
+    summary: "list products, or a product's images with their dates",
+    flags: {},
+    run: async (p, io, who) => (await import("./catalog.js")).catalogList(p, io, who),
+  },
+  {
+    path: ["catalog", "synth"],
+    args: "<productId>",
+    summary: "write a synthetic product into the catalog (4 uint16 bands, clouds as nodata, a growing season)",
+    flags: {
+      dates: { type: "integer", value: "<n>", help: "images, a month apart (default 12)" },
+      size: { type: "integer", value: "<pixels>", help: "pixels per side (default 1024)" },
+      seed: { type: "integer", value: "<n>", help: "random seed (default 42)" },
+    },
+    run: async (p, io, who) => (await import("./catalog.js")).catalogSynth(p, io, who),
+  },
   {
     path: ["run"],
     args: "<workflow-id>@<version>",
