@@ -26,6 +26,7 @@ function exprArb(nInputs: number): fc.Arbitrary<Expr> {
       fc.record({ k: fc.constant("u" as const), fn: fc.constantFrom(...UNARY), x: tie("expr") }),
       fc.record({ k: fc.constant("b" as const), fn: fc.constantFrom(...BINARY), x: tie("expr"), y: tie("expr") }),
       fc.record({ k: fc.constant("where" as const), c: tie("expr"), x: tie("expr"), y: tie("expr") }),
+      fc.record({ k: fc.constant("flip" as const), all: fc.boolean(), x: tie("expr") }),
     ),
   }));
   return expr;
@@ -62,7 +63,7 @@ const caseArb: fc.Arbitrary<Case> = fc
   .map((c) => ({ ...c, inputs: [...c.inputs] }));
 
 const usesInput = (e: Expr): boolean =>
-  e.k === "in" || (e.k === "u" ? usesInput(e.x) : e.k === "b" ? usesInput(e.x) || usesInput(e.y) : e.k === "where" ? usesInput(e.c) || usesInput(e.x) || usesInput(e.y) : false);
+  e.k === "in" || (e.k === "u" || e.k === "flip" ? usesInput(e.x) : e.k === "b" ? usesInput(e.x) || usesInput(e.y) : e.k === "where" ? usesInput(e.c) || usesInput(e.x) || usesInput(e.y) : false);
 
 /**
  * Constant subtrees would be NumPy-default int64 0-d arrays (strong), which change the dtype of what they
@@ -72,6 +73,7 @@ function anchored(e: Expr): Expr {
   switch (e.k) {
     case "in": case "num": return e;
     case "u": return usesInput(e) ? { ...e, x: anchored(e.x) } : { k: "in", i: 0 };
+    case "flip": return usesInput(e) ? { ...e, x: anchored(e.x) } : { k: "in", i: 0 };
     case "b": return usesInput(e) ? { ...e, x: anchored(e.x), y: anchored(e.y) } : { k: "in", i: 0 };
     case "where": {
       if (!usesInput(e)) return { k: "in", i: 0 };
@@ -88,6 +90,10 @@ function build(e: Expr, inputs: readonly wf.Array[]): wf.Array | number {
     case "u": return (np[e.fn] as (x: wf.Array | number) => wf.Array)(build(e.x, inputs));
     case "b": return (np[e.fn] as (x: wf.Array | number, y: wf.Array | number) => wf.Array)(build(e.x, inputs), build(e.y, inputs));
     case "where": return np.where(np.greater(build(e.c, inputs), 0), build(e.x, inputs), build(e.y, inputs)) as wf.Array;
+    case "flip": {
+      const x = build(e.x, inputs) as wf.Array;
+      return e.all ? np.flip(x) : np.flip(x, -1);
+    }
   }
 }
 

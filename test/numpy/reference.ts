@@ -12,7 +12,9 @@ export type Expr =
   | { k: "num"; v: number }
   | { k: "u"; fn: Unary; x: Expr }
   | { k: "b"; fn: Binary; x: Expr; y: Expr }
-  | { k: "where"; c: Expr; x: Expr; y: Expr };
+  | { k: "where"; c: Expr; x: Expr; y: Expr }
+  /** flip the last axis, or every axis */
+  | { k: "flip"; all: boolean; x: Expr };
 
 export interface Reduction {
   fn: "sum" | "max" | "min" | "mean";
@@ -95,6 +97,15 @@ export function evalExpr(e: Expr, inputs: readonly Dense[], dt: DT): Dense {
       const shape = broadcast([x.shape, y.shape]);
       const data = indices(shape).map((ix) => binary(e.fn, at(x, ix), at(y, ix), dt));
       return withMask(shape, data, [x, y], (ix) => maskedAt(x, ix) || maskedAt(y, ix));
+    }
+    case "flip": {
+      const x = evalExpr(e.x, inputs, dt);
+      const nd = x.shape.length;
+      const src = (ix: number[]) => pos(x, ix.map((v, i) => (e.all || i === nd - 1 ? x.shape[i]! - 1 - v : v)));
+      const ixs = indices(x.shape);
+      const out: Dense = { shape: x.shape, data: ixs.map((ix) => x.data[src(ix)]!) };
+      if (x.mask !== undefined) out.mask = ixs.map((ix) => x.mask![src(ix)]!);
+      return out;
     }
     case "where": {
       const c = evalExpr(e.c, inputs, dt), x = evalExpr(e.x, inputs, dt), y = evalExpr(e.y, inputs, dt);
