@@ -8,11 +8,13 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { encodeNpy, type NpyContents } from "../src/core/npy.js";
 import { inputPath } from "./data.js";
 import { readNpyFile } from "./npyio.js";
-import { OUT_DIR, outPath } from "./paths.js";
+import { OUT_DIR, outPath, outTifPath } from "./paths.js";
 import { REPORT_MARK, type ChildReport } from "./protocol.js";
 import { toNpyContents } from "./results.js";
 import { workloadById, type Workload } from "./workloads.js";
 import { zarrInputPath } from "./zarr-data.js";
+import { catalogInputPath } from "./catalog-data.js";
+import { geotiffToNpy } from "./geotiff-result.js";
 
 // The result cache would turn every repetition after the first into a lookup.
 const COMPUTE_OPTS = { cache: false, progressBar: false } as const;
@@ -25,11 +27,12 @@ async function run(w: Workload, reps: number): Promise<ChildReport> {
   const arrays = new Map<string, NpyContents>();
   for (const spec of w.inputs) arrays.set(spec.name, readNpyFile(inputPath(w, spec)));
   const zarr = new Map((w.zarrInputs ?? []).map((spec) => [spec.name, zarrInputPath(w, spec)] as const));
+  const catalogs = new Map((w.catalogInputs ?? []).map((spec) => [spec.name, catalogInputPath(w, spec)] as const));
 
   const side = await import("./tesserae-side.js");
   try {
     side.checkEngine();
-    const { expr, options } = side.build(w.id, { arrays, zarr });
+    const { expr, options } = side.build(w.id, { arrays, zarr, catalogs });
     const opts = { ...options, ...COMPUTE_OPTS };
 
     let t0 = performance.now();
@@ -47,7 +50,7 @@ async function run(w: Workload, reps: number): Promise<ChildReport> {
     const rss = maxRssKiB();
     if (w.writesZarr !== true) {
       mkdirSync(OUT_DIR, { recursive: true });
-      const saved = toNpyContents(result);
+      const saved = w.writesGeoTiff === true ? await geotiffToNpy(outTifPath(w.id)) : toNpyContents(result);
       writeFileSync(outPath(w.id), encodeNpy(saved.data, saved.shape, saved.dtype));
     }
     return { ok: true, times, warmupSec, maxRssKiB: rss };

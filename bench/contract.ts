@@ -9,6 +9,9 @@ export interface ComputeOptions {
   cache?: boolean;
   progressBar?: boolean;
   destination?: { type: "zarr"; path: string; chunks?: number[] };
+  geoctx?: unknown;
+  format?: string;
+  file?: string;
 }
 
 export interface Computable {

@@ -27,6 +27,8 @@ export const refPath = (id: string): string => join(REF_DIR, `${id}.npy`);
 export const outPath = (id: string): string => join(OUT_DIR, `${id}.npy`);
 /** Where a workload that writes Zarr puts it: tesserae's result, and the peer's (next to the peer's .npy, as peers.py derives it). */
 export const outZarrPath = (id: string): string => join(OUT_DIR, `${id}.zarr`);
+/** Where a workload that writes a GeoTIFF (B6) puts it. */
+export const outTifPath = (id: string): string => join(OUT_DIR, `${id}.tif`);
 export const refZarrPath = (id: string): string => join(REF_DIR, `${id}.zarr`);
 
 /** The child entry next to this module, with this module's extension (.ts under tsx, .js in dist). */

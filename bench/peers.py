@@ -30,6 +30,11 @@ except ImportError:
     da = None
 
 try:
+    import rasterio
+except ImportError:
+    rasterio = None
+
+try:
     import zarr
 except ImportError:
     zarr = None
@@ -100,12 +105,43 @@ def b5_out_of_core(inp, out):
     return peers, reference
 
 
+def b6_composite(inp, out_zarr):
+    """NDVI median composite over a catalog product: rasterio reads only red and nir of each GeoTIFF
+    (masked where nodata), numpy.ma takes the median over the dates, rasterio writes a float32 GeoTIFF."""
+    product = inp["product"]
+    with open(os.path.join(product, "product.json")) as f:
+        meta = json.load(f)
+    names = [b["name"] for b in meta["bands"]]
+    red_i, nir_i = names.index("red") + 1, names.index("nir") + 1
+    files = [os.path.join(product, img["files"][0]["path"]) for img in meta["images"]]
+    out = os.path.splitext(out_zarr)[0] + "-rasterio.tif"
+
+    def composite():
+        reds, nirs, profile = [], [], None
+        for path in files:
+            with rasterio.open(path) as src:
+                rn = src.read([red_i, nir_i], masked=True).astype(np.float32)
+                profile = src.profile
+            reds.append(rn[0])
+            nirs.append(rn[1])
+        red, nir = np.ma.stack(reds), np.ma.stack(nirs)
+        med = np.ma.median((nir - red) / (nir + red), axis=0).astype(np.float32)
+        profile.update(count=1, dtype="float32", nodata=float("nan"), tiled=True, blockxsize=256, blockysize=256, compress="deflate")
+        with rasterio.open(out, "w", **profile) as dst:
+            dst.write(np.ma.filled(med, np.float32(np.nan)), 1)
+        return med
+
+    peers = {} if rasterio is None else {"rasterio-numpy": composite}
+    return peers, composite
+
+
 WORKLOADS = {
     "B1": (b1_ndvi_mean, ["numpy", "dask"]),
     "B2": (b2_masked_median, ["numpy-ma", "numpy-nan", "dask"]),
     "B3": (b3_std_all, ["numpy", "dask"]),
     "B4": (b4_overhead_10k, ["dask"]),
     "B5": (b5_out_of_core, ["dask"]),
+    "B6": (b6_composite, ["rasterio-numpy"]),
 }
 
 # Workloads whose peer memory counts: each peer's peak RSS is reported (B5 has one peer, so
@@ -120,6 +156,7 @@ def versions():
         "numpy": np.__version__,
         "dask": dask.__version__ if dask is not None else None,
         "zarr": zarr.__version__ if zarr is not None else None,
+        "rasterio": rasterio.__version__ if rasterio is not None else None,
     }
 
 

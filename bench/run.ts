@@ -20,6 +20,7 @@ import { compareResults } from "./results.js";
 import { runTesserae } from "./tesserae.js";
 import { WORKLOADS, repsFor, workloadById, type Workload } from "./workloads.js";
 import { ensureZarrInputs } from "./zarr-data.js";
+import { ensureCatalogInputs } from "./catalog-data.js";
 
 interface Options {
   workloads: Workload[];
@@ -83,6 +84,8 @@ async function runWorkload(w: Workload, opts: Options, python: () => Promise<Pyt
   try {
     inputs = ensureInputs(w, log);
     zarrInputs = await ensureZarrInputs(w, python, log);
+    // peers.py takes a product folder the way it takes a Zarr store: a path it reads itself
+    for (const [name, path] of await ensureCatalogInputs(w, log)) zarrInputs.set(name, path);
   } catch (e) {
     const tesserae = { ok: false, error: `no input: ${errorText(e)}`, maxRssKiB: 0 } as const;
     return { w, tesserae, peers: opts.peers ? "no input" : undefined, check: { status: "unchecked", detail: "no input" } };

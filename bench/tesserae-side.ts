@@ -2,7 +2,9 @@
 import * as engine from "../src/index.js";
 import type { NpyContents } from "../src/core/npy.js";
 import type { Computable, ComputeOptions, Tesserae } from "./contract.js";
-import { outZarrPath } from "./paths.js";
+import { outTifPath, outZarrPath } from "./paths.js";
+import { splitProductPath } from "./catalog-data.js";
+import { readProduct } from "../src/imagery/catalog/store.js";
 
 type Engine = typeof engine;
 type Wf = { [K in keyof Tesserae]: K extends keyof Engine ? Engine[K] : Tesserae[K] };
@@ -12,6 +14,8 @@ export interface Inputs {
   arrays: ReadonlyMap<string, NpyContents>;
   /** Zarr inputs, left on disk: name → directory. */
   zarr: ReadonlyMap<string, string>;
+  /** Imagery products, left on disk: name → product folder. */
+  catalogs: ReadonlyMap<string, string>;
 }
 
 /** What the child times: `expr.compute(options)`, with the result cache and progress bar off. */
@@ -30,6 +34,12 @@ function zarrInput(inputs: Inputs, name: string): string {
   const v = inputs.zarr.get(name);
   if (v === undefined) throw new Error(`missing Zarr input '${name}'`);
   return v;
+}
+
+function catalogInput(inputs: Inputs, name: string): { root: string; productId: string } {
+  const v = inputs.catalogs.get(name);
+  if (v === undefined) throw new Error(`missing catalog input '${name}'`);
+  return splitProductPath(v);
 }
 
 const BUILDERS: Readonly<Record<string, (inputs: Inputs) => Prepared>> = {
@@ -59,6 +69,18 @@ const BUILDERS: Readonly<Record<string, (inputs: Inputs) => Prepared>> = {
     const expr = wf.Array.fromZarr(zarrInput(inputs, "x")).mean(0);
     // The chunks Dask's to_zarr writes for this mean, so that both sides write the same files.
     return { expr, options: { destination: { type: "zarr", path: outZarrPath("B5"), chunks: [4, 512, 512] } } };
+  },
+  B6: (inputs) => {
+    const { root, productId } = catalogInput(inputs, "product");
+    engine.configure({ catalog: root });
+    const x = engine.ImageCollection.fromId(productId).pickBands("red nir").ndarray.astype("float32");
+    const red = x.get(":", 0), nir = x.get(":", 1);
+    const expr = nir.sub(red).div(nir.add(red)).median(0);
+    // the images' own grid
+    const f = readProduct(root, productId)!.images[0]!.files[0]!;
+    const t = f.transform;
+    const geoctx = new engine.GeoContext({ bounds: [t[0], t[3] + f.height * t[5], t[0] + f.width * t[1], t[3]], crs: f.crs, shape: [f.height, f.width] });
+    return { expr, options: { geoctx, format: "geotiff", file: outTifPath("B6") } };
   },
 };
 

@@ -10,7 +10,7 @@
  * | B3 | std-all       | ready   | numpy, dask                    | ≤ 0.5 × numpy          |
  * | B4 | overhead-10k  | ready   | dask                           | ≤ 0.05 × dask          |
  * | B5 | out-of-core   | ready   | dask                           | ≤ 0.75 × dask, ≤ 512 MiB |
- * | B6 | composite     | planned | rasterio-numpy                 | ≤ 0.25 × rasterio-numpy |
+ * | B6 | composite     | ready   | rasterio-numpy                 | ≤ 0.25 × rasterio-numpy |
  */
 import type { DTypeName } from "../src/core/dtype.js";
 import { Rng } from "./prng.js";
@@ -52,12 +52,25 @@ export interface ZarrInputSpec {
   seed: number;
 }
 
+/** A synthetic imagery product (bench/catalog-data.ts), read from its GeoTIFFs inside the timed region. */
+export interface CatalogInputSpec {
+  name: string;
+  productId: string;
+  dates: number;
+  /** Pixels per side. */
+  size: number;
+  seed: number;
+}
+
 export interface Workload {
   id: string;
   name: string;
   status: "ready" | "planned";
   inputs: InputSpec[];
   zarrInputs?: ZarrInputSpec[];
+  catalogInputs?: CatalogInputSpec[];
+  /** The result is written as a GeoTIFF (paths.outTifPath), read back for the check. */
+  writesGeoTiff?: boolean;
   /**
    * The result is written as a Zarr array (tesserae: paths.outZarrPath, the peer: refZarrPath)
    * instead of returned; the runner reads tesserae's with zarr-python for the check.
@@ -145,7 +158,12 @@ export const WORKLOADS: readonly Workload[] = [
     peers: ["dask"], target: { peer: "dask", ratio: 0.75, maxRssMiB: 512 }, ...F32_TOL, budgetSec: 120,
   },
   {
-    id: "B6", name: "composite", status: "planned", inputs: [],
+    // 12 dates of 4 uint16 bands, 2048², tiled 256, deflate, nodata 0 under clouds; NDVI from red and
+    // nir, masked median over the dates, written as a float32 GeoTIFF (both sides write a file).
+    id: "B6", name: "composite", status: "ready", inputs: [],
+    catalogInputs: [{ name: "product", productId: "b6", dates: 12, size: 2048, seed: 6 }],
+    writesGeoTiff: true,
+    maxReps: 3,
     peers: ["rasterio-numpy"], target: { peer: "rasterio-numpy", ratio: 0.25 }, ...F32_TOL, budgetSec: 90,
   },
 ];
