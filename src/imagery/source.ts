@@ -15,8 +15,11 @@ import { parseCrs } from "./crs.js";
 import type { Grid } from "./geocontext.js";
 
 export const READER = "geotiff";
-/** Pixels per side of a read chunk on the output grid. */
-export const CHUNK = 512;
+/**
+ * Pixels per side of a read chunk on the output grid, one band per chunk: an expression that takes
+ * bands apart (red and nir of NDVI) then reads each band's tiles once, not once per band it uses.
+ */
+export const CHUNK = 256;
 
 export interface Selection {
   /** The product folder (file paths are relative to it). */
@@ -57,7 +60,7 @@ export function imagerySource(sel: Selection): Node {
   const params = { images, resampler: sel.resampler } as unknown as AttrValue;
   return make("source", [], {
     reader: READER, params, shape: [sel.images.length, nb, -1, -1], dtype: imageryDType(sel.bands), masked: true,
-    chunks: [1, Math.max(nb, 1), CHUNK, CHUNK],
+    chunks: [1, 1, CHUNK, CHUNK],
   });
 }
 
@@ -82,7 +85,7 @@ export function bindImagery(root: Node, grid: Grid | undefined): Node {
     const [ni, nb] = n.shape as [number, number];
     replace.set(n, make("source", [], {
       ...n.attrs, params, shape: [ni, nb, grid.height, grid.width],
-      chunks: [1, Math.max(nb, 1), Math.min(CHUNK, grid.height), Math.min(CHUNK, grid.width)],
+      chunks: [1, 1, Math.min(CHUNK, grid.height), Math.min(CHUNK, grid.width)],
     }));
   }
   return substitute(root, replace);
