@@ -3,31 +3,21 @@ import { WorkflowNotFound } from "./errors.js";
 import { resolveStore, type HasWorkflowStore } from "./embedded.js";
 import { VersionedGraft } from "./graft.js";
 import { checkVersion, checkWorkflowId } from "./ids.js";
-import type { Labels, WorkflowMeta } from "./store.js";
+import type { WorkflowMeta } from "./store.js";
 
 export interface RegistryOptions {
   client?: HasWorkflowStore;
 }
 
+/** A workflow's descriptive fields are those of its stored record (declared once, in store.ts). */
+export interface Workflow extends WorkflowMeta {}
+
 export class Workflow {
-  readonly id: string;
-  readonly title: string;
-  readonly description: string;
-  readonly labels: Labels;
-  readonly tags: readonly string[];
-  readonly createdAt: string;
-  readonly updatedAt: string;
   /** Oldest first (semver order). */
   readonly versions: readonly VersionedGraft[];
 
   private constructor(meta: WorkflowMeta, versions: readonly VersionedGraft[]) {
-    this.id = meta.id;
-    this.title = meta.title;
-    this.description = meta.description;
-    this.labels = meta.labels;
-    this.tags = meta.tags;
-    this.createdAt = meta.createdAt;
-    this.updatedAt = meta.updatedAt;
+    Object.assign(this, meta);
     this.versions = versions;
   }
 
