@@ -19,4 +19,5 @@ t.test("files tesserae cannot use are refused, naming the file", async (t) => {
   await t.rejects(inspectGeoTiff(`${FIXTURES}no_georef.tif`), { name: "CatalogError", message: /no_georef\.tif: no usable georeferencing/ });
   await t.rejects(inspectGeoTiff(`${FIXTURES}not_a_tiff.tif`), { name: "CatalogError", message: /not_a_tiff\.tif: not a GeoTIFF/ });
   await t.rejects(inspectGeoTiff(`${FIXTURES}missing.tif`), { name: "CatalogError", message: /missing\.tif: cannot open/ });
+  await t.rejects(inspectGeoTiff(`${FIXTURES}u8_jpeg.tif`), { name: "CatalogError", message: /u8_jpeg\.tif: JPEG compression is not supported/ });
 });

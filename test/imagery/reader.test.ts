@@ -1,10 +1,13 @@
+import { readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { fromFile } from "geotiff";
 import t from "tap";
 import { allocate, type DTypeName } from "../../src/core/dtype.js";
 import { cStrides } from "../../src/core/shape.js";
 import type { Operand } from "../../workers/codegen/loops.js";
 import { readGeotiff } from "../../workers/readers/geotiff.js";
 import type { BandSource, GridParams, Resampler } from "../../workers/readers/geotiff/params.js";
-import { bandSource, expected, fixture, gridOf, isNodata, type FixtureFile, type FixtureWarp } from "./support.js";
+import { bandSource, expected, FIXTURES, fixture, gridOf, isNodata, type FixtureFile, type FixtureWarp } from "./support.js";
 
 interface Read {
   data: ArrayLike<number>;
@@ -39,7 +42,7 @@ function tolerance(w: FixtureWarp, resampler: Resampler, band: number, p: number
   return 1e-6 * Math.max(1, Math.abs(v)) + (resampler === "bilinear" && projected ? 1e-3 * w.span[band]![p]! : 0);
 }
 
-const DTYPE: Record<string, DTypeName> = { uint16: "uint16", int16: "int16", float32: "float32" };
+const DTYPE: Record<string, DTypeName> = { uint8: "uint8", uint16: "uint16", int16: "int16", int32: "int32", float32: "float32" };
 
 t.test("each GDAL fixture reads back exactly on its own grid, nodata masked", async (t) => {
   for (const f of expected.files) {
@@ -119,4 +122,30 @@ t.test("bilinear into an integer dtype rounds", async (t) => {
     if (Math.abs(got.data[p]! - v) > 0.5 + 1e-3 * w.span[0]![p]!) bad++;
   });
   t.equal(bad, 0);
+});
+
+t.test("a file with internal overviews is read at full resolution", async (t) => {
+  const f = fixture("u16_tiled_deflate_overviews.tif");
+  const tiff = await fromFile(FIXTURES + f.file);
+  t.ok((await tiff.getImageCount()) > 1, "the fixture holds overviews");
+  await tiff.close();
+  const got = await readAll([[bandSource(f, 0), bandSource(f, 1)]], ownGrid(f), "uint16", "near", 16);
+  t.same(Array.from(got.data), f.data.map((v) => (isNodata(f, v) ? 0 : v)));
+  t.same(Array.from(got.mask), f.data.map((v) => (isNodata(f, v) ? 1 : 0)));
+});
+
+t.test("unreadable files are refused with an error naming the file and the problem", async (t) => {
+  const jpeg: BandSource = { ...bandSource(fixture("u16_red.tif"), 0), path: `${FIXTURES}u8_jpeg.tif`, width: 16, height: 16 };
+  await t.rejects(readAll([[jpeg]], gridOf(jpeg.crs, jpeg.transform, 16, 16), "uint8", "near"), /u8_jpeg\.tif: .*JPEG compression is not supported/);
+  // a deflate block with its bytes overwritten: the read fails, naming the file and the block
+  const f = fixture("u16_red.tif");
+  const dir = t.testdir();
+  const bytes = readFileSync(FIXTURES + f.file);
+  const tiff = await fromFile(FIXTURES + f.file);
+  const at = Number(await (await tiff.getImage(0)).fileDirectory.loadValueIndexed("TileOffsets", 1));
+  await tiff.close();
+  bytes.fill(0xff, at, at + 16);
+  writeFileSync(join(dir, "broken.tif"), bytes);
+  const broken: BandSource = { ...bandSource(f, 0), path: join(dir, "broken.tif") };
+  await t.rejects(readAll([[broken]], ownGrid(f), "uint16", "near"), /broken\.tif: block 1 does not inflate/);
 });

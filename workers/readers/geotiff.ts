@@ -5,6 +5,7 @@
  */
 import type { Operand } from "../codegen/loops.js";
 import { sourceCoords, type Block, type Coords } from "./geotiff/coords.js";
+import { directColumn, readDirect } from "./geotiff/direct.js";
 import { openCached } from "./geotiff/files.js";
 import { imageryParams, type BandSource } from "./geotiff/params.js";
 import { maskBlock, sampleBilinear, sampleNearest, type Target } from "./geotiff/sample.js";
@@ -68,7 +69,13 @@ export async function readGeotiff(params: ReaderParams, region: ReadRegion, out:
       if (raster.width !== first.width || raster.height !== first.height) {
         throw new Error(`${first.path}: the file is ${raster.width}×${raster.height} pixels, the catalog says ${first.width}×${first.height}`);
       }
-      const data = await readWindow(raster, group.map((g) => g.src.sample), win);
+      const samples = group.map((g) => g.src.sample);
+      const firstCol = maps === undefined ? -1 : directColumn(raster, samples, maps, targets);
+      if (firstCol >= 0) {
+        await readDirect(raster, group.map((g, k) => ({ sample: g.src.sample, nodata: g.src.nodata, target: targets[k]! })), maps!, firstCol);
+        continue;
+      }
+      const data = await readWindow(raster, samples, win);
       group.forEach((g, k) => {
         if (maps !== undefined) sampleSeparable(targets[k]!, maps, data[k]!, win, g.src.nodata);
         else if (p.resampler === "bilinear") sampleBilinear(targets[k]!, xy!, data[k]!, win, first.width, first.height, g.src.nodata);

@@ -5,6 +5,7 @@
  */
 import { fromFile, type GeoTIFFImage } from "geotiff";
 import type { DTypeName } from "../../core/dtype.js";
+import { unsupportedCompression } from "../../../workers/readers/geotiff/compression.js";
 import { crsOfKeys, transformOfTags, type GeoTags, type GeoTransform } from "../tiff/geokeys.js";
 import { CatalogError } from "./types.js";
 
@@ -74,6 +75,8 @@ async function geoTags(image: GeoTIFFImage): Promise<GeoTags> {
 async function readHeader(path: string, image: GeoTIFFImage): Promise<FileHeader> {
   const fd = image.fileDirectory;
   const samples = image.getSamplesPerPixel();
+  const refused = unsupportedCompression(Number((await fd.loadValue("Compression")) ?? 1));
+  if (refused !== undefined) throw new CatalogError(`${path}: ${refused}`);
   const bits = list(await fd.loadValue("BitsPerSample")) ?? [1];
   const formats = list(await fd.loadValue("SampleFormat")) ?? [1];
   const dtypes = Array.from({ length: samples }, (_, i) => {

@@ -1,12 +1,13 @@
 /**
  * Read a pixel window of some samples of an open GeoTIFF: only the tiles or strips the window
- * touches, each decoded once (geotiff.js `getTileOrStrip`) and copied row by row as typed arrays.
- * Layouts that copy cannot handle (big-endian, odd bit depths) go through geotiff.js `readRasters`.
+ * touches, each decoded once (`decodeBlock`) and copied row by row as typed arrays. Layouts that
+ * copy cannot handle (big-endian, odd bit depths) go through geotiff.js `readRasters`.
  */
+import { decodeBlock } from "./block.js";
 import type { OpenRaster } from "./files.js";
 
 export type SampleArray = Uint8Array | Int8Array | Uint16Array | Int16Array | Uint32Array | Int32Array | Float32Array | Float64Array;
-type SampleCtor = new (n: number | ArrayBufferLike) => SampleArray;
+type SampleCtor = { new (n: number): SampleArray; new (b: ArrayBufferLike, offset: number, length: number): SampleArray; readonly BYTES_PER_ELEMENT: number };
 
 export interface PixelWindow {
   readonly x0: number;
@@ -25,7 +26,13 @@ export function sampleCtor(r: OpenRaster, sample: number): SampleCtor | undefine
   return CTORS[`${r.formats[sample]}:${r.bits[sample]}`];
 }
 
-function copyable(r: OpenRaster, samples: readonly number[]): boolean {
+/** A decoded block's bytes as samples of `sample`'s type (which `copyable` has checked). */
+export function samplesOf(r: OpenRaster, sample: number, block: Uint8Array): SampleArray {
+  const Ctor = sampleCtor(r, sample)!;
+  return new Ctor(block.buffer, block.byteOffset, block.byteLength / Ctor.BYTES_PER_ELEMENT);
+}
+
+export function copyable(r: OpenRaster, samples: readonly number[]): boolean {
   if (!samples.every((s) => sampleCtor(r, s) !== undefined)) return false;
   if (!r.littleEndian && samples.some((s) => r.bits[s]! > 8)) return false;
   // pixel-interleaved blocks are walked with one element stride: every sample must share one type
@@ -42,11 +49,11 @@ async function copyBlocks(r: OpenRaster, samples: readonly number[], w: PixelWin
       const planes = r.planar === 2 ? samples.map((s, k) => [s, k] as const) : [[0, -1] as const];
       for (const [sample, k] of planes) {
         jobs.push(
-          r.image.getTileOrStrip(tx, ty, sample, r.decoder).then((tile) => {
+          decodeBlock(r, tx, ty, sample).then((block) => {
             const ya = Math.max(w.y0, ty * bh), yb = Math.min(w.y1, ty * bh + bh, r.height);
             const xa = Math.max(w.x0, tx * bw), xb = Math.min(w.x1, tx * bw + bw, r.width);
             if (k >= 0) {
-              const src = new (sampleCtor(r, sample)!)(tile.data);
+              const src = samplesOf(r, sample, block);
               const dst = out[k]!;
               for (let y = ya; y < yb; y++) {
                 const s0 = (y - ty * bh) * bw + (xa - tx * bw);
@@ -54,7 +61,7 @@ async function copyBlocks(r: OpenRaster, samples: readonly number[], w: PixelWin
               }
               return;
             }
-            const src = new (sampleCtor(r, 0)!)(tile.data);
+            const src = samplesOf(r, 0, block);
             const n = r.samples;
             samples.forEach((s, j) => {
               const dst = out[j]!;
