@@ -8,6 +8,7 @@ import type { PNode, Program } from "../../scheduler/program.js";
 import { coalesce } from "../codegen/coalesce.js";
 import { isCContiguous } from "../../src/core/shape.js";
 import { enumerateBlocks, type Block } from "../../scheduler/blocks.js";
+import { simdReduce } from "./simd.js";
 import { accDType, compileMap, compileReduce, runCompiled, type Accumulators, type Operand, type PartialFn } from "../codegen/loops.js";
 
 export function partialFnOf(fn: ReduceFn): PartialFn {
@@ -129,6 +130,7 @@ export function runPartial(args: ReduceArgs, home: PartialHome = "shared"): Part
       const c = coalesce(t.shape, tops);
       const nd = c.shape.length;
       const innerReduced = nd > 0 && c.strides[ops.length - 1]![nd - 1] === 0;
+      if (simdReduce(args.program, pfn, tops.slice(0, ops.length - 1), tops[ops.length - 1]!.offset, acc, c)) continue;
       const f = compileReduce(args.program, nd, pfn, innerReduced);
       runCompiled(f, tops.map((o, j) => ({ ...o, strides: c.strides[j]! })), c.shape, acc);
     }
