@@ -6,7 +6,7 @@ import { join } from "node:path";
 import { gunzipSync, inflateSync } from "node:zlib";
 import { DTYPES, isDTypeName, viewOf, type TypedArray } from "../../src/core/dtype.js";
 import { cStrides, isCContiguous } from "../../src/core/shape.js";
-import { BloscUnsupported, bloscDecode } from "./blosc.js";
+import { BloscUnsupported, bloscDecode, bloscInput } from "./blosc.js";
 import type { Operand } from "../codegen/loops.js";
 import { copyIntoRegion } from "./copy.js";
 import type { ReaderParams, ReadRegion } from "./types.js";
@@ -41,8 +41,17 @@ function asTyped(data: unknown): TypedArray {
 let fileBuf = new Uint8Array(0);
 let chunkBuf = new ArrayBuffer(0);
 
-/** The raw bytes of one chunk file into a reused buffer; undefined when the chunk was never written. */
-function readChunkFile(file: string): Uint8Array | undefined {
+/** A reused buffer of at least `n` bytes for chunk files that are not Blosc. */
+function fileBuffer(n: number): Uint8Array {
+  if (fileBuf.length < n) fileBuf = new Uint8Array(Math.max(n, fileBuf.length * 2));
+  return fileBuf;
+}
+
+/**
+ * The raw bytes of one chunk file, read with one `readSync` into `bufferFor(size)` (reused, so
+ * nothing is allocated per chunk); undefined when the chunk was never written.
+ */
+function readChunkFile(file: string, bufferFor: (size: number) => Uint8Array): Uint8Array | undefined {
   let fd: number;
   try {
     fd = openSync(file, "r");
@@ -52,14 +61,14 @@ function readChunkFile(file: string): Uint8Array | undefined {
   }
   try {
     const size = fstatSync(fd).size;
-    if (fileBuf.length < size) fileBuf = new Uint8Array(Math.max(size, fileBuf.length * 2));
+    const buf = bufferFor(size);
     let got = 0;
     while (got < size) {
-      const n = readSync(fd, fileBuf, got, size - got, got);
+      const n = readSync(fd, buf, got, size - got, got);
       if (n === 0) break;
       got += n;
     }
-    return fileBuf.subarray(0, got);
+    return buf.subarray(0, got);
   } finally {
     closeSync(fd);
   }
@@ -80,7 +89,8 @@ function readV2Direct(params: ReaderParams, chunks: number[], region: ReadRegion
   const nbytes = n * item;
   const coords = region.start.map((s, d) => Math.floor(s / chunks[d]!));
   const sep = meta.separator === "/" ? "/" : ".";
-  const raw = readChunkFile(join(params["path"] as string, coords.length === 0 ? "0" : coords.join(sep)));
+  // Blosc chunks are read straight into the decoder's WebAssembly memory
+  const raw = readChunkFile(join(params["path"] as string, coords.length === 0 ? "0" : coords.join(sep)), id === "blosc" ? bloscInput : fileBuffer);
   // A whole chunk that lies contiguously in the target is decoded straight into it.
   const direct = region.shape.every((s, d) => s === chunks[d]) && isCContiguous(out.strides, chunks) && out.data.BYTES_PER_ELEMENT === item;
   const at = direct ? out.offset + region.start.reduce((s, v, d) => s + v * out.strides[d]!, 0) : 0;
