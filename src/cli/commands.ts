@@ -16,6 +16,8 @@ interface Command {
   readonly args: string;
   readonly summary: string;
   readonly flags: FlagSpecs;
+  /** Lines shown after the options in the command's help. */
+  readonly notes?: readonly string[];
   readonly run?: (p: ParsedArgs, io: CliIO, who: string) => Promise<number>;
 }
 
@@ -95,8 +97,17 @@ const COMMANDS: readonly Command[] = [
       host: { type: "string", value: "<host>", help: "address to listen on (default 127.0.0.1)" },
       token: { type: "string", value: "<token>", help: "require this bearer token (or TESSERAE_TOKEN)" },
       root: { type: "string", value: "<dir>", help: "a directory file sources and destinations may use; repeatable (default $TESSERAE_HOME/data)" },
+      catalog: { type: "string", value: "<dir>", help: "the imagery catalog it serves (default TESSERAE_CATALOG); must lie under a --root" },
       "max-jobs": { type: "integer", value: "<n>", help: "outstanding jobs per client (default TESSERAE_MAX_JOBS)" },
     },
+    notes: [
+      "Requests may read and write files only under the --root directories (symlinks resolved; '..' and",
+      "other paths are refused with 403). To serve an imagery catalog, keep it under a root and name it:",
+      "  tesserae serve --root /srv/data --catalog /srv/data/catalog",
+      "Clients on the same file system build Image/ImageCollection graphs from that catalog (the same",
+      "TESSERAE_CATALOG); the server reads their files and adds catalog-destination results to it. A catalog",
+      "outside every root is not served: its reads and catalog destinations get 403.",
+    ],
     run: async (p, io, who) => (await import("./serve.js")).serveCommand(p, io, who),
   },
 ];
@@ -132,7 +143,8 @@ function commandHelp(c: Command): string {
     const left = `${f.short ? `-${f.short}, ` : "    "}--${name}${f.value ? ` ${f.value}` : ""}`;
     return `  ${left.padEnd(24)}${f.help}`;
   });
-  return [`Usage: tesserae ${commandLine(c)} [options]`, "", c.summary + (c.run ? "" : NOT_YET), "", "Options:", ...flags, ""].join("\n");
+  const notes = c.notes === undefined ? [] : ["", ...c.notes];
+  return [`Usage: tesserae ${commandLine(c)} [options]`, "", c.summary + (c.run ? "" : NOT_YET), "", "Options:", ...flags, ...notes, ""].join("\n");
 }
 
 function commandRows(commands: readonly Command[]): string[] {

@@ -9,6 +9,11 @@ export async function serveCommand(p: ParsedArgs, io: CliIO, who: string): Promi
   const maxJobs = intOption(p, "max-jobs", who, 1);
   const token = stringOption(p, "token") ?? process.env.TESSERAE_TOKEN;
   const roots = [...(p.values.get("root") ?? [])];
+  const catalog = stringOption(p, "catalog");
+  if (catalog !== undefined) {
+    const { configure } = await import("../config.js");
+    configure({ catalog });
+  }
   const { startServer } = await import("../server/server.js");
   const server = await startServer({
     ...(port === undefined ? {} : { port }),

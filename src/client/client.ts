@@ -10,7 +10,7 @@ import { encodeDocument } from "../graph/document-codec.js";
 import type { Node } from "../graph/node.js";
 import { saveGraph } from "../graph/serialize.js";
 import type { WorkflowStore } from "../registry/store.js";
-import { API, encodeArgument, type JobStatus } from "../server/protocol.js";
+import { API, encodeArgument, encodeGeoContext, type JobStatus } from "../server/protocol.js";
 import { callBytes, callJson, type Transport } from "./http.js";
 import { RemoteJob, type Decode } from "./remote-job.js";
 import { RemoteStore } from "./remote-store.js";
@@ -25,7 +25,11 @@ const PASSED = ["destination", "geoctx", "cache", "numRetries", "timeout"] as co
 /** Options that only shape what happens here. */
 const LOCAL = new Set(["format", "arguments", "block", "progressBar", "client", "file", ...PASSED]);
 
-function decoderFor(node: Node, spec: FormatSpec): Decode {
+/** A destination other than download answers with what it wrote, as JSON `{value}`. */
+const writesElsewhere = (d: unknown): boolean => d !== undefined && d !== "download" && !(typeof d === "object" && d !== null && (d as { type?: unknown }).type === "download");
+
+function decoderFor(node: Node, spec: FormatSpec, destination: unknown): Decode {
+  if (writesElsewhere(destination)) return (b) => (JSON.parse(new TextDecoder().decode(b)) as { value: unknown }).value;
   if (spec.type !== "native") return (b) => b;
   return (b) => {
     const v = decodeResult(b, { type: "msgpack" });
@@ -62,17 +66,20 @@ export class Client implements Transport {
     const args = (opts["arguments"] ?? {}) as Record<string, unknown>;
     const body: Record<string, unknown> = {
       graph: encodeDocument(saveGraph(node)),
-      format: spec.type === "native" ? "msgpack" : (opts["format"] as unknown),
     };
+    // a destination picks its own default format; a download of a native result travels as msgpack
+    if (writesElsewhere(opts["destination"])) {
+      if (opts["format"] !== undefined) body["format"] = opts["format"];
+    } else body["format"] = spec.type === "native" ? "msgpack" : opts["format"];
     if (Object.keys(args).length > 0) body["arguments"] = Object.fromEntries(Object.entries(args).map(([k, v]) => [k, encodeArgument(v)]));
-    for (const k of PASSED) if (opts[k] !== undefined) body[k] = opts[k];
+    for (const k of PASSED) if (opts[k] !== undefined) body[k] = k === "geoctx" ? encodeGeoContext(opts[k]) : opts[k];
     return body;
   }
 
   /** compute() or inspect() of `node` on the server, with the embedded client's results. */
   async run(node: Node, opts: Record<string, unknown>, mode: "compute" | "inspect"): Promise<unknown> {
     const spec = resolveFormat(opts["format"] as never);
-    const decode = decoderFor(node, spec);
+    const decode = decoderFor(node, spec, opts["destination"]);
     const body = this.body(node, opts, spec);
     if (mode === "inspect") return decode(await callBytes(this, "POST", `${API}/inspect`, body));
     const status = await callJson<JobStatus>(this, "POST", `${API}/jobs`, body);

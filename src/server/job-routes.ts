@@ -25,7 +25,7 @@ function statusOf(job: Job): JobStatus {
 }
 
 function runOptions(s: Submission): Record<string, unknown> {
-  return { ...s.options, format: s.format, ...(Object.keys(s.arguments).length > 0 ? { arguments: s.arguments } : {}) };
+  return { ...s.options, ...(Object.keys(s.arguments).length > 0 ? { arguments: s.arguments } : {}) };
 }
 
 function sendResult(call: Call, value: unknown, type: string): void {

@@ -27,13 +27,18 @@ export class Roots {
     this.real = dirs.map((d) => realOf(resolve(d)));
   }
 
+  /** Whether an absolute path lies inside a root once symlinks are resolved. */
+  contains(abs: string): boolean {
+    const real = realOf(resolve(abs));
+    return this.real.some((r) => real === r || real.startsWith(r.endsWith(sep) ? r : r + sep));
+  }
+
   /** The absolute path `p` names, or a 403 (400 for what is no path at all). */
   confine(p: unknown, what: string): string {
     if (typeof p !== "string" || p.length === 0 || p.length > 4096 || p.includes("\0")) throw new HttpError(400, `${what} must be a non-empty path`);
     if (p.split(/[\\/]/).includes("..")) throw new HttpError(403, `${what} ${JSON.stringify(p)} contains '..'`);
     const abs = isAbsolute(p) ? resolve(p) : resolve(this.dirs[0]!, p);
-    const real = realOf(abs);
-    if (!this.real.some((r) => real === r || real.startsWith(r.endsWith(sep) ? r : r + sep))) {
+    if (!this.contains(abs)) {
       throw new HttpError(403, `${what} ${JSON.stringify(p)} is outside the server's data roots`);
     }
     return abs;

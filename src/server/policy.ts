@@ -2,7 +2,10 @@
  * What a server runs: every file a source node reads is confined to the roots (its path is
  * rewritten to the absolute one), and no node may declare more data than the server's limit.
  */
+import { join } from "node:path";
+import { getConfig } from "../config.js";
 import { DTYPES } from "../core/dtype.js";
+import { checkName } from "../imagery/catalog/store.js";
 import { make } from "../graph/make.js";
 import { topoOrder, type AttrValue, type Attrs, type Node } from "../graph/node.js";
 import { substitute } from "../graph/make.js";
@@ -45,6 +48,22 @@ export function applyPolicy(root: Node, roots: Roots, maxNodeBytes: number): Nod
   return replace.size === 0 ? root : substitute(root, replace);
 }
 
+/**
+ * A catalog destination writes into this server's catalog (TESSERAE_CATALOG, `serve --catalog`):
+ * the catalog, and the product folder inside it (symlinks resolved), must lie under a root.
+ */
+function confineCatalogProduct(productId: unknown, roots: Roots): void {
+  if (typeof productId !== "string") throw new HttpError(400, "destination catalog needs a string productId");
+  try {
+    checkName("product", productId);
+  } catch (e) {
+    throw new HttpError(400, `destination catalog: ${(e as Error).message}`);
+  }
+  const catalog = getConfig().catalog;
+  if (!roots.contains(catalog)) throw new HttpError(403, `this server's catalog ${catalog} is outside its data roots: serve the catalog from a folder under a --root`);
+  roots.confine(join(catalog, productId), `destination catalog product ${JSON.stringify(productId)}`);
+}
+
 /** A destination that writes files: its path confined like a source's. */
 export function confineDestination(d: unknown, roots: Roots): unknown {
   if (d === undefined || d === null || d === "download") return d ?? undefined;
@@ -52,6 +71,7 @@ export function confineDestination(d: unknown, roots: Roots): unknown {
   const o = d as Record<string, unknown>;
   if (o["type"] === "file" || o["type"] === "zarr") return { ...o, path: roots.confine(o["path"], `destination ${String(o["type"])} path`) };
   if (o["type"] === "download") return o;
+  if (o["type"] === "catalog") confineCatalogProduct(o["productId"], roots);
   for (const [k, v] of Object.entries(o)) if (PATH_KEY.test(k) && typeof v === "string") roots.confine(v, `destination ${k}`);
   return o;
 }

@@ -7,6 +7,7 @@ import { encodeResult } from "../formats/index.js";
 import { encodeDocument } from "../graph/document-codec.js";
 import type { Node } from "../graph/node.js";
 import { saveGraph } from "../graph/serialize.js";
+import { GeoContext } from "../imagery/geocontext.js";
 
 export const API = "/v1";
 export const MSGPACK_TYPE = "application/msgpack";
@@ -34,6 +35,16 @@ export interface JobStatus {
   readonly progress: { waiting: number; ready: number; running: number; finished: number; total: number };
   readonly done: boolean;
   readonly error?: WireError;
+}
+
+/**
+ * A GeoContext as it travels: the options that rebuild the same grid (bounds already in its CRS;
+ * the resolution when it was given, so the server computes the very same pixel size).
+ */
+export function encodeGeoContext(g: unknown): unknown {
+  if (!(g instanceof GeoContext)) return g;
+  const base = { bounds: [...g.bounds], crs: g.crs };
+  return g.resolution !== undefined ? { ...base, resolution: g.resolution } : { ...base, shape: [g.grid.height, g.grid.width] };
 }
 
 /** One argument as it travels: arrays and proxies tagged, everything else as itself. */

@@ -61,6 +61,15 @@ function decodeArgument(name: string, v: unknown, form: "msgpack" | "json", limi
   throw new HttpError(400, `argument '${name}' is an object; send arrays as nested lists or {$array}, proxies as {$graph}`);
 }
 
+function parseFormat(f: unknown): FormatSpec {
+  try {
+    return resolveFormat(f as never);
+  } catch (e) {
+    if (e instanceof ProxyTypeError) throw new HttpError(400, e.message, "ProxyTypeError");
+    throw e;
+  }
+}
+
 export function parseSubmission(value: unknown, form: "msgpack" | "json", limits: Limits): Submission {
   const body = record(value, "the request body");
   for (const k of Object.keys(body)) if (!FIELDS.has(k)) throw new HttpError(400, `unknown field '${k}'; fields: ${[...FIELDS].join(", ")}`);
@@ -68,17 +77,14 @@ export function parseSubmission(value: unknown, form: "msgpack" | "json", limits
   const rawArgs = body["arguments"] === undefined ? {} : record(body["arguments"], "arguments");
   const args: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(rawArgs)) args[k] = decodeArgument(k, v, form, limits);
-  let format: FormatSpec;
-  try {
-    format = resolveFormat((body["format"] ?? "msgpack") as never);
-  } catch (e) {
-    if (e instanceof ProxyTypeError) throw new HttpError(400, e.message, "ProxyTypeError");
-    throw e;
-  }
-  if (format.type === "native") format = { type: "msgpack" };
   const options: Record<string, unknown> = {};
   for (const k of OPTIONS) if (body[k] !== undefined) options[k] = body[k];
   const destination = confineDestination(body["destination"], limits.roots);
   if (destination !== undefined) options["destination"] = destination;
+  // a destination other than download answers with what it wrote, and picks its own default format
+  const elsewhere = destination !== undefined && (destination as { type?: unknown }).type !== "download";
+  let format = parseFormat(body["format"] ?? (elsewhere ? "native" : "msgpack"));
+  if (format.type === "native" && !elsewhere) format = { type: "msgpack" };
+  if (!elsewhere || body["format"] !== undefined) options["format"] = format;
   return { graph, root, arguments: args, format, options };
 }
