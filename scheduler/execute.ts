@@ -10,6 +10,9 @@ import { BufferTable, type Storage } from "./storage.js";
 import { isSourceLeaf, type LeafSpec, type OperandSpec, type Plan, type Task, type TaskSpec } from "./task.js";
 import type { Operand } from "../workers/codegen/loops.js";
 import type { SourceLeafSpec } from "./task.js";
+import { allocate, DTYPES, type TypedArray } from "../src/core/dtype.js";
+import { sizeOf } from "../src/core/shape.js";
+import type { OutBox } from "./stream.js";
 
 export interface Executor {
   /** How many tasks to keep in flight. */
@@ -32,6 +35,20 @@ export interface ExecuteOptions {
   memoryLimit?: number;
 }
 
+/** One finished box of the result, C-ordered. */
+export interface ResultBlock {
+  readonly start: readonly number[];
+  readonly shape: readonly number[];
+  readonly data: TypedArray;
+  readonly mask?: Uint8Array;
+}
+
+export interface ResultStream {
+  readonly boxes: ReadonlyMap<string, OutBox>;
+  /** Takes a finished box; it must not keep `block`'s arrays once the promise settles (they are reused). */
+  write(block: ResultBlock): Promise<void>;
+}
+
 /** Refuse, before anything runs, a plan with a task that could never fit the memory limit. */
 export function checkFits(plan: Plan, limit: number): void {
   let worst: Task | undefined;
@@ -46,8 +63,11 @@ export function checkFits(plan: Plan, limit: number): void {
 
 const mib = (b: number): string => `${(b / 2 ** 20).toFixed(1)} MiB`;
 
-export interface ExecuteResult {
+export interface ExecuteResult extends ExecuteStats {
   storage: Storage;
+}
+
+export interface ExecuteStats {
   /** Peak bytes of buffers the plan allocated. */
   peakBytes: number;
   /** Tasks that ran (barriers excluded). */
@@ -74,8 +94,8 @@ function consumesResults(spec: TaskSpec): boolean {
   return spec.kernel === "combine" || (spec.kernel === "reduce" && spec.merge === true);
 }
 
-function wire(spec: Exclude<TaskSpec, { kernel: "barrier" }>, t: BufferTable, inputs: Partial[]): WireTask {
-  const op = (o: OperandSpec) => t.operand(o);
+function wire(spec: Exclude<TaskSpec, { kernel: "barrier" }>, t: BufferTable, inputs: Partial[], outTo?: Operand): WireTask {
+  const op = (o: OperandSpec) => (outTo !== undefined && o === spec.out ? outTo : t.operand(o));
   const leaf = (l: LeafSpec): Operand | SourceLeafSpec => (isSourceLeaf(l) ? l : t.operand(l));
   switch (spec.kernel) {
     case "map":
@@ -104,7 +124,49 @@ function wire(spec: Exclude<TaskSpec, { kernel: "barrier" }>, t: BufferTable, in
   }
 }
 
-export function execute(plan: Plan, executor: Executor, opts: ExecuteOptions = {}): Promise<ExecuteResult> {
+/**
+ * Buffers for streamed boxes, reused once a box's write settles. Fresh SharedArrayBuffers per box
+ * would pile up: worker isolates keep a reference to every buffer they were sent until their own
+ * (rare) garbage collection, so memory would grow with the result instead of staying bounded.
+ */
+class BoxBuffers {
+  private readonly spare = new Map<number, { data: TypedArray; mask: Uint8Array | undefined }[]>();
+
+  constructor(private readonly dtype: Plan["buffers"][number]["dtype"], private readonly masked: boolean) {}
+
+  take(box: OutBox): ResultBlock {
+    const n = sizeOf(box.shape);
+    const hit = this.spare.get(n)?.pop();
+    const data = hit?.data ?? allocate(this.dtype, n, true);
+    const mask = hit !== undefined ? hit.mask : this.masked ? new Uint8Array(new SharedArrayBuffer(n)) : undefined;
+    if (hit !== undefined && mask !== undefined) mask.fill(0);
+    return mask === undefined ? { start: box.start, shape: box.shape, data } : { start: box.start, shape: box.shape, data, mask };
+  }
+
+  give(b: ResultBlock): void {
+    const list = this.spare.get(b.data.length);
+    const item = { data: b.data, mask: b.mask };
+    if (list === undefined) this.spare.set(b.data.length, [item]);
+    else list.push(item);
+  }
+}
+
+export async function execute(plan: Plan, executor: Executor, opts: ExecuteOptions = {}): Promise<ExecuteResult> {
+  const r = await drive(plan, executor, opts, undefined);
+  return { storage: r.table.get(plan.result), peakBytes: r.peakBytes, tasksRun: r.tasksRun };
+}
+
+/**
+ * Run a plan streaming its result instead of holding it whole (see stream.ts): each task in
+ * `stream.boxes` writes its box into a buffer of its own, handed to `stream.write` when the task
+ * finishes. A box's memory counts against the limit until its write settles.
+ */
+export async function executeStreamed(plan: Plan, executor: Executor, stream: ResultStream, opts: ExecuteOptions = {}): Promise<ExecuteStats> {
+  const r = await drive(plan, executor, opts, stream);
+  return { peakBytes: r.peakBytes, tasksRun: r.tasksRun };
+}
+
+function drive(plan: Plan, executor: Executor, opts: ExecuteOptions, stream: ResultStream | undefined): Promise<ExecuteStats & { table: BufferTable }> {
   const table = new BufferTable(plan);
   const byKey = new Map<string, Task>();
   const dependents = new Map<string, string[]>();
@@ -138,8 +200,16 @@ export function execute(plan: Plan, executor: Executor, opts: ExecuteOptions = {
   let finishedAll = 0;
   let tasksRun = 0;
   let failed = false;
+  const resultBuf = plan.buffers[plan.result]!;
+  const boxBytesPer = DTYPES[resultBuf.dtype].bytes + (resultBuf.masked ? 1 : 0);
+  const boxBytes = (key: string): number => {
+    const box = stream?.boxes.get(key);
+    return box === undefined ? 0 : sizeOf(box.shape) * boxBytesPer;
+  };
+  let writesPending = 0;
+  const boxBuffers = new BoxBuffers(resultBuf.dtype, resultBuf.masked);
 
-  return new Promise<ExecuteResult>((resolve, reject) => {
+  return new Promise((resolve, reject) => {
     const fail = (e: Error) => {
       if (failed) return;
       failed = true;
@@ -188,7 +258,8 @@ export function execute(plan: Plan, executor: Executor, opts: ExecuteOptions = {
         const key = ready[ready.length - 1]!;
         const t = byKey.get(key)!;
         // Hold the next task back while memory is near the limit; one task always may run.
-        if (t.spec.kernel !== "barrier" && running > 0 && table.allocated + inflightBytes + t.bytes > limit) break;
+        const need = t.bytes + boxBytes(key);
+        if (t.spec.kernel !== "barrier" && running + writesPending > 0 && table.allocated + inflightBytes + need > limit) break;
         ready.pop();
         if (t.spec.kernel !== "barrier") readyWork--;
         if (t.spec.kernel === "barrier") {
@@ -196,27 +267,41 @@ export function execute(plan: Plan, executor: Executor, opts: ExecuteOptions = {
           continue;
         }
         const inputs = consumesResults(t.spec) ? t.deps.map((d) => results.get(d)).filter((p): p is Partial => p !== undefined) : [];
+        const box = stream?.boxes.get(key);
+        const block = box === undefined ? undefined : boxBuffers.take(box);
         let msg: WireTask;
         try {
-          msg = wire(t.spec, table, inputs);
+          msg = wire(t.spec, table, inputs, block === undefined ? undefined : { data: block.data, mask: block.mask, offset: 0, strides: box!.strides });
         } catch (e) {
           fail(e instanceof Error ? e : new Error(String(e)));
           return;
         }
         running++;
-        inflightBytes += t.bytes;
+        inflightBytes += need;
         tasksRun++;
         executor.run(msg, { key, bytes: t.bytes }).then(
           (out) => {
             running--;
             inflightBytes -= t.bytes;
             complete(t, out);
+            if (block !== undefined) {
+              writesPending++;
+              stream!.write(block).then(
+                () => {
+                  writesPending--;
+                  boxBuffers.give(block);
+                  inflightBytes -= need - t.bytes;
+                  pump();
+                },
+                (e: unknown) => fail(e instanceof Error ? e : new Error(String(e))),
+              );
+            }
             report();
             pump();
           },
           (e: unknown) => {
             running--;
-            inflightBytes -= t.bytes;
+            inflightBytes -= need;
             const err = e instanceof Error ? e : new Error(String(e));
             if (err instanceof JobComputeError || err instanceof RetryError) fail(err);
             else fail(new JobComputeError(`task ${key} failed: ${err.message}`, { taskKey: key, cause: err }));
@@ -225,8 +310,8 @@ export function execute(plan: Plan, executor: Executor, opts: ExecuteOptions = {
       }
       report();
       if (finishedAll === plan.tasks.length) {
-        resolve({ storage: table.get(plan.result), peakBytes: table.peak, tasksRun });
-      } else if (running === 0 && ready.length === 0) {
+        if (writesPending === 0) resolve({ table, peakBytes: table.peak, tasksRun });
+      } else if (running === 0 && ready.length === 0 && writesPending === 0) {
         fail(new Error("scheduler stalled: tasks wait on dependencies that never finish"));
       }
     };

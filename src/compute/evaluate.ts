@@ -10,7 +10,9 @@ import { substitute } from "../graph/make.js";
 import { topoOrder, type Node } from "../graph/node.js";
 import { make } from "../graph/make.js";
 import { lower } from "../../scheduler/lower.js";
-import { checkFits, execute, type Executor, type Progress } from "../../scheduler/execute.js";
+import { checkFits, execute, executeStreamed, type Executor, type Progress, type ResultBlock } from "../../scheduler/execute.js";
+import { streamLayout } from "../../scheduler/stream.js";
+import type { Plan } from "../../scheduler/task.js";
 import { getConfig } from "../config.js";
 import type { BlockOptions } from "../../scheduler/blocks.js";
 import { literalNode } from "../proxy/literal.js";
@@ -32,17 +34,28 @@ export interface EvalStats {
 
 export type ArrayValue = NDArray | MaskedNDArray;
 
-/** Run a node whose sizes are all known and return its buffer as an in-memory array. */
-async function run(node: Node, o: EvaluateOptions, stats: EvalStats): Promise<ArrayValue> {
+function planFor(node: Node, o: EvaluateOptions): { plan: Plan; memoryLimit: number } {
   const memoryLimit = o.memoryLimit ?? getConfig().memoryLimit;
   // tasks sized so a few fit in the limit at once
   const plan = lower(node, { maxTaskBytes: Math.min(16 << 20, Math.max(1 << 20, Math.floor(memoryLimit / 4))), ...o.plan });
   checkFits(plan, memoryLimit);
-  const r = await execute(plan, o.executor, {
-    memoryLimit,
-    ...(o.signal ? { signal: o.signal } : {}),
-    ...(o.onProgress ? { onProgress: o.onProgress } : {}),
-  });
+  return { plan, memoryLimit };
+}
+
+const executeOptions = (o: EvaluateOptions, memoryLimit: number) => ({
+  memoryLimit,
+  ...(o.signal ? { signal: o.signal } : {}),
+  ...(o.onProgress ? { onProgress: o.onProgress } : {}),
+});
+
+/** Run a node whose sizes are all known and return its buffer as an in-memory array. */
+async function run(node: Node, o: EvaluateOptions, stats: EvalStats): Promise<ArrayValue> {
+  const { plan, memoryLimit } = planFor(node, o);
+  return runPlanned(node, plan, memoryLimit, o, stats);
+}
+
+async function runPlanned(node: Node, plan: Plan, memoryLimit: number, o: EvaluateOptions, stats: EvalStats): Promise<ArrayValue> {
+  const r = await execute(plan, o.executor, executeOptions(o, memoryLimit));
   stats.tasks += r.tasksRun;
   stats.peakBytes = Math.max(stats.peakBytes, r.peakBytes);
   let { data, mask } = r.storage;
@@ -102,17 +115,47 @@ async function resolveOne(n: Node, o: EvaluateOptions, stats: EvalStats): Promis
   return literalNode(c.data, [c.data.length], n.dtype, undefined, c.mask);
 }
 
-/** Evaluate `root`; data-dependent sizes are resolved in as many rounds as they nest. */
-export async function evaluate(root: Node, o: EvaluateOptions): Promise<{ value: ArrayValue; stats: EvalStats }> {
-  const stats: EvalStats = { tasks: 0, peakBytes: 0 };
+/** `root` with every data-dependent size resolved, in as many rounds as they nest. */
+async function resolveSizes(root: Node, o: EvaluateOptions, stats: EvalStats): Promise<Node> {
   let cur = root;
   for (;;) {
     const next = topoOrder([cur]).find((n) => ((n.op === "select" || n.op === "compressed") && n.args.every((a) => !a.shape.includes(-1))) || isUnsizedBins(n));
-    if (next === undefined) break;
+    if (next === undefined) return cur;
     const lit = await resolveOne(next, o, stats);
     cur = substitute(cur, new Map([[next, lit]]));
   }
+}
+
+/** Evaluate `root`; data-dependent sizes are resolved in as many rounds as they nest. */
+export async function evaluate(root: Node, o: EvaluateOptions): Promise<{ value: ArrayValue; stats: EvalStats }> {
+  const stats: EvalStats = { tasks: 0, peakBytes: 0 };
+  const cur = await resolveSizes(root, o, stats);
   return { value: await run(cur, o, stats), stats };
+}
+
+/** Where a streamed result goes, opened once the result's sizes are known. */
+export interface BlockSink {
+  write(block: ResultBlock): Promise<void>;
+}
+
+export type Streamed = { streamed: true; stats: EvalStats } | { streamed: false; value: ArrayValue; stats: EvalStats; reason: string };
+
+/**
+ * Evaluate `root` streaming its result box by box into the sink `open` gives for the final node,
+ * so the result is never held whole. A plan whose result can't be streamed (stream.ts says why)
+ * comes back whole, as from `evaluate`, with the reason.
+ */
+export async function evaluateStreamed(root: Node, o: EvaluateOptions, open: (node: Node) => Promise<BlockSink>): Promise<Streamed> {
+  const stats: EvalStats = { tasks: 0, peakBytes: 0 };
+  const cur = await resolveSizes(root, o, stats);
+  const { plan, memoryLimit } = planFor(cur, o);
+  const layout = streamLayout(plan);
+  if (!layout.ok) return { streamed: false, value: await runPlanned(cur, plan, memoryLimit, o, stats), stats, reason: layout.reason };
+  const sink = await open(cur);
+  const r = await executeStreamed(plan, o.executor, { boxes: layout.boxes, write: (b) => sink.write(b) }, executeOptions(o, memoryLimit));
+  stats.tasks += r.tasksRun;
+  stats.peakBytes = Math.max(stats.peakBytes, r.peakBytes);
+  return { streamed: true, stats };
 }
 
 /** A 0-d result as the JS value a Scalar computes to (`null` when masked). */

@@ -82,6 +82,10 @@ export class ZarrWriter {
       throw new RangeError(`chunk index [${index.join(", ")}] is outside the chunk grid [${this.grid.join(", ")}]`);
     }
     const full = this.info.chunks;
+    // a whole chunk with nothing masked is already in Zarr's layout: encode it without a copy
+    if (chunk.mask === undefined && chunk.shape.every((s, i) => s === full[i]) && chunk.data.length === sizeOf(full)) {
+      return new Uint8Array(chunk.data.buffer, chunk.data.byteOffset, chunk.data.byteLength);
+    }
     const out = allocate(this.info.dtype, sizeOf(full), false);
     if (sizeOf(chunk.shape) < out.length || chunk.mask !== undefined) out.fill(this.fill as never);
     const { data, mask } = chunk;

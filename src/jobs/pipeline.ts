@@ -4,8 +4,10 @@
  */
 import type { Node } from "../graph/node.js";
 import { cacheGet, cacheKey, cachePut, persistable } from "../cache/index.js";
-import { evaluate, scalarOf, type ArrayValue } from "../compute/evaluate.js";
-import { deliver } from "../destinations/index.js";
+import { evaluate, evaluateStreamed, scalarOf, type ArrayValue, type EvaluateOptions } from "../compute/evaluate.js";
+import { deliver, ZarrWriter } from "../destinations/index.js";
+import { ZarrBlockSink } from "../destinations/zarr-sink.js";
+import { defaultFillValue } from "../core/dtype.js";
 import type { ComputeResult } from "../formats/index.js";
 import { chunksOf } from "../../scheduler/chunks.js";
 import type { Executor, Progress } from "../../scheduler/execute.js";
@@ -22,11 +24,14 @@ export interface Bound {
   readonly argsDigest: string;
 }
 
-export interface Produced {
-  readonly value: ArrayValue;
+export type Produced = {
   readonly tasksRun: number;
   readonly cacheHit: boolean;
-}
+} & (
+  | { readonly value: ArrayValue; readonly delivered?: undefined }
+  /** The result went to its destination while it was computed (a streamed Zarr array). */
+  | { readonly value?: undefined; readonly delivered: unknown }
+);
 
 export interface ProduceHooks {
   readonly signal: AbortSignal;
@@ -34,20 +39,51 @@ export interface ProduceHooks {
   readonly onProgress?: (p: Progress) => void;
 }
 
-export async function produce(b: Bound, o: RunOptions, executor: Executor, hooks: ProduceHooks): Promise<Produced> {
+/**
+ * `streamable`: the caller delivers the engine's array as it is (no imagery view), so a Zarr
+ * destination can take the result chunk by chunk while it is computed instead of after.
+ */
+export async function produce(b: Bound, o: RunOptions, executor: Executor, hooks: ProduceHooks, streamable = false): Promise<Produced> {
   const key = o.cache ? await cacheKey(b.graph, b.argsDigest, o.geoctx) : undefined;
   if (key !== undefined) {
     const hit = await cacheGet(key);
     if (hit !== undefined) return { value: hit, tasksRun: 0, cacheHit: true };
   }
   hooks.onRunning?.();
-  const r = await evaluate(b.node, {
+  const eo: EvaluateOptions = {
     executor,
     signal: hooks.signal,
     ...(hooks.onProgress === undefined ? {} : { onProgress: hooks.onProgress }),
-  });
+  };
+  const dest = o.destination;
+  if (streamable && dest.type === "zarr" && b.node.kind === "array") {
+    // A streamed result is never whole in memory, so it is not cached.
+    return streamToZarr(b.node, eo, dest, hooks.signal);
+  }
+  const r = await evaluate(b.node, eo);
   if (key !== undefined) await cachePut(key, r.value, persistable(b.graph));
   return { value: r.value, tasksRun: r.stats.tasks, cacheHit: false };
+}
+
+async function streamToZarr(node: Node, eo: EvaluateOptions, dest: { path: string; version: 2 | 3; chunks?: readonly number[] }, signal: AbortSignal): Promise<Produced> {
+  let writer: ZarrWriter | undefined;
+  let sink: ZarrBlockSink | undefined;
+  try {
+    const r = await evaluateStreamed(node, eo, async (n) => {
+      const chunks = dest.chunks ?? chunksOf(n); // options.ts checked one size per axis
+      const fillValue = n.masked ? defaultFillValue(n.dtype) : n.dtype === "bool" ? false : 0;
+      writer = await ZarrWriter.open(dest.path, dest.version, { shape: n.shape, chunks, dtype: n.dtype, fillValue });
+      sink = new ZarrBlockSink(writer, n.shape, chunks, n.dtype, n.masked);
+      return sink;
+    });
+    if (!r.streamed) return { value: r.value, tasksRun: r.stats.tasks, cacheHit: false };
+    sink!.checkComplete();
+    signal.throwIfAborted();
+    return { delivered: await writer!.commit(), tasksRun: r.stats.tasks, cacheHit: false };
+  } catch (e) {
+    await writer?.abort();
+    throw e;
+  }
 }
 
 export function toResult(node: Node, v: ArrayValue): ComputeResult {

@@ -27,11 +27,11 @@ async function runJob(job: Job, b: Bound, o: RunOptions, view?: ResultView): Pro
       signal,
       onRunning: () => job.update("RUNNING"),
       onProgress: (pr) => job.update("RUNNING", sum.add(pr)),
-    });
+    }, view === undefined);
     job.stats.tasksRun = p.tasksRun;
     job.stats.cacheHit = p.cacheHit;
     job.update("SAVING");
-    job.succeed(await finish(b.node, p.value, o, signal, view));
+    job.succeed(p.value === undefined ? p.delivered : await finish(b.node, p.value, o, signal, view));
   } catch (e) {
     job.fail(asError(e));
   }
@@ -66,8 +66,8 @@ export async function runInspect(b: Bound, o: RunOptions, view?: ResultView): Pr
     timer.unref();
   });
   const run = (async () => {
-    const p = await produce(b, o, new PoolExecutor(getConfig().workers, { signal: ac.signal }), { signal: ac.signal });
-    return finish(b.node, p.value, o, ac.signal, view);
+    const p = await produce(b, o, new PoolExecutor(getConfig().workers, { signal: ac.signal }), { signal: ac.signal }, view === undefined);
+    return p.value === undefined ? p.delivered : finish(b.node, p.value, o, ac.signal, view);
   })();
   try {
     return await Promise.race([run, expired]);

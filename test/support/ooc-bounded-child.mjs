@@ -1,13 +1,21 @@
-// Child process for test/ooc/memory.test.ts, run with plain node on the built package (dist/): computes over
+// Child process for the test/ooc memory tests, run with plain node on the built package (dist/): computes over
 // a Zarr input under a memory limit and reports its peak RSS before and after.
+//   node ooc-bounded-child.mjs <zarr> <limit>                 the mean over axis 0, returned
+//   node ooc-bounded-child.mjs <zarr> <limit> stream <out>    2x + 1, streamed to the Zarr array <out>
 const wf = await import(new URL("../../dist/src/index.js", import.meta.url).href);
 
-const [path, limit] = [process.argv[2], process.argv[3]];
+const [path, limit, mode, out] = process.argv.slice(2);
 wf.configure({ memoryLimit: limit });
 // warm the pool and the code paths on one plane first: that is the fixed overhead
 await wf.Array.fromZarr(path).get(wf.slice(0, 1)).sum().compute();
 const before = process.resourceUsage().maxRSS;
-const mean = await wf.Array.fromZarr(path).mean(0).compute();
-const after = process.resourceUsage().maxRSS;
-process.stdout.write(JSON.stringify({ before, after, first: mean.data[0], last: mean.data[mean.data.length - 1], n: mean.data.length }));
+if (mode === "stream") {
+  await wf.Array.fromZarr(path).mul(2).add(1).compute({ destination: { type: "zarr", path: out } });
+  const after = process.resourceUsage().maxRSS;
+  process.stdout.write(JSON.stringify({ before, after }));
+} else {
+  const mean = await wf.Array.fromZarr(path).mean(0).compute();
+  const after = process.resourceUsage().maxRSS;
+  process.stdout.write(JSON.stringify({ before, after, first: mean.data[0], last: mean.data[mean.data.length - 1], n: mean.data.length }));
+}
 await wf.shutdown();
