@@ -13,7 +13,7 @@ import type { ConstValue, PNode, Program } from "../../scheduler/program.js";
 import { runMap } from "../../workers/kernels/map.js";
 import { runPartial, type ReduceArgs } from "../../workers/kernels/reduce.js";
 import type { Operand } from "../../workers/codegen/loops.js";
-import { simdRegions } from "../../workers/kernels/simd.js";
+import { forceSimd, simdRegions } from "../../workers/kernels/simd.js";
 import { SIMD_UFUNCS } from "../../workers/codegen/wasm/ops.js";
 import { setSimdEnabled, simdEnabled, simdKernelCount } from "../../workers/codegen/wasm/runtime.js";
 import { uleb, sleb } from "../../workers/codegen/wasm/binary.js";
@@ -89,6 +89,28 @@ function mapCase(p: Program, d: Float, rows: number, n: number, pitch: number) {
 
 t.test("SIMD is on in this runtime", async (t) => {
   t.ok(simdEnabled(), "Node's WebAssembly compiles SIMD (else every case below would only test the fallback)");
+});
+
+t.test("SIMD runs where staging pays off: float32 chains, float64 chains with a division", async (t) => {
+  const regions = (p: Program, d: Float, kind: "map" | "sum") => {
+    const before = simdRegions();
+    const data = values(d, 64, 1).map(Math.abs);
+    const leaves: Operand[] = Array.from({ length: p.nLeaves }, () => ({ data, offset: 0, strides: [1] }));
+    if (kind === "sum") runPartial({ program: p, shape: [64], leaves, reduced: [true], fn: "sum", ddof: 0, out: null, outDType: d }, "shared");
+    else runMap({ program: p, shape: [64], leaves, out: { data: new (ctor(d))(64), offset: 0, strides: [1] } });
+    return simdRegions() - before;
+  };
+  const plain = (d: Float): Program => ({ nodes: [leaf(0, d)], nLeaves: 1 });
+  t.equal(regions(ndviLike("float32", 1), "float32", "sum"), 1, "the B1 chain's sum");
+  t.equal(regions(ndviLike("float32", 1), "float32", "map"), 1, "the B1 chain elementwise");
+  t.equal(regions(unaryOrBinary("div", "float64"), "float64", "sum"), 1, "a float64 division's sum");
+  t.equal(regions(plain("float32"), "float32", "sum"), 0, "not a plain float32 sum (memory bound: the copy would cost more)");
+  t.equal(regions(plain("float64"), "float64", "sum"), 0, "not a plain float64 sum (B3)");
+  t.equal(regions(unaryOrBinary("mul", "float64"), "float64", "map"), 0, "not a float64 map");
+});
+
+t.test("from here on, every program the table covers goes through SIMD", async () => {
+  forceSimd(true);
 });
 
 t.test("every op of the table matches the JS loop bit for bit, tails and pieces included", async (t) => {
@@ -185,6 +207,7 @@ t.test("programs the SIMD table does not cover run in JS", async (t) => {
 });
 
 t.test("end to end: the B1 expression through inspect() and compute(), SIMD and JS agree", async (t) => {
+  forceSimd(false);
   const shape = [5, 4, 33, 37];
   const n = shape.reduce((a, b) => a * b, 1);
   const data = values("float32", n, 99).map((v) => (Number.isFinite(v) ? Math.abs(v) + 0.01 : 1));

@@ -10,7 +10,7 @@ import type { Program } from "../../scheduler/program.js";
 import type { Coalesced } from "../codegen/coalesce.js";
 import type { Accumulators, Operand, PartialFn } from "../codegen/loops.js";
 import { outPointers, type SimdMode } from "../codegen/wasm/kernel.js";
-import { simdLane, type Lane } from "../codegen/wasm/ops.js";
+import { simdLane, simdPaysOff, type Lane } from "../codegen/wasm/ops.js";
 import { simdEnabled, simdKernel, simdMemory, type SimdRun } from "../codegen/wasm/runtime.js";
 
 /** Elements per staged piece: a piece of every leaf and its accumulators stay in L1/L2. */
@@ -19,6 +19,12 @@ const PIECE = 2048;
 const MAX_MIRROR = 1 << 18;
 
 let regions = 0;
+let forced = false;
+
+/** Tests run every program the table covers through SIMD, paying off or not. */
+export function forceSimd(on: boolean): void {
+  forced = on;
+}
 
 /** Regions this thread has run through the SIMD path (for tests that must know which path ran). */
 export function simdRegions(): number {
@@ -27,10 +33,10 @@ export function simdRegions(): number {
 
 const ARRAY_OF: Record<Lane, typeof Float32Array | typeof Float64Array> = { f32: Float32Array, f64: Float64Array };
 
-function eligible(p: Program, leaves: readonly Operand[], c: Coalesced): Lane | null {
+function eligible(p: Program, kind: "map" | "reduce", leaves: readonly Operand[], c: Coalesced): Lane | null {
   if (!simdEnabled() || c.shape.length === 0 || c.shape.includes(0)) return null;
   const lane = simdLane(p);
-  if (lane === null) return null;
+  if (lane === null || (!forced && !simdPaysOff(p, lane, kind))) return null;
   const inner = c.shape.length - 1;
   for (let j = 0; j < leaves.length; j++) {
     if (c.strides[j]![inner] !== 1 || !(leaves[j]!.data instanceof ARRAY_OF[lane])) return null;
@@ -79,7 +85,7 @@ function copyIn(s: Staging, leaves: readonly Operand[], pos: readonly number[], 
 
 /** out[...] = program(leaves) with the output walked contiguously too (last operand of `c`). */
 export function simdMap(p: Program, leaves: readonly Operand[], out: Operand, c: Coalesced): boolean {
-  const lane = eligible(p, leaves, c);
+  const lane = eligible(p, "map", leaves, c);
   const L = leaves.length;
   if (lane === null || c.strides[L]![c.shape.length - 1] !== 1 || out.mask !== undefined || !(out.data instanceof ARRAY_OF[lane])) return false;
   const size = lane === "f32" ? 4 : 8;
@@ -105,7 +111,7 @@ export function simdMap(p: Program, leaves: readonly Operand[], out: Operand, c:
  */
 export function simdReduce(p: Program, fn: PartialFn, leaves: readonly Operand[], accOffset: number, acc: Accumulators, c: Coalesced): boolean {
   if (fn !== "sum" && fn !== "moments") return false;
-  const lane = eligible(p, leaves, c);
+  const lane = eligible(p, "reduce", leaves, c);
   const L = leaves.length;
   const nd = c.shape.length;
   const accStrides = c.strides[L]!;
