@@ -69,10 +69,17 @@ interface Staging {
   views: TypedArray[];
 }
 
-function stage(p: Program, lane: Lane, mode: SimdMode, nLeaves: number, base: number): Staging {
+/** Kernel memory laid out for a region (null when it cannot grow: the JS loops run instead). */
+function stage(p: Program, lane: Lane, mode: SimdMode, nLeaves: number, base: number): Staging | null {
   const size = lane === "f32" ? 4 : 8;
   const leafAt = Array.from({ length: nLeaves }, (_, j) => base + j * PIECE * size);
-  const buf = simdMemory(base + nLeaves * PIECE * size);
+  let buf: ArrayBuffer;
+  try {
+    buf = simdMemory(base + nLeaves * PIECE * size);
+  } catch (e) {
+    if (e instanceof RangeError) return null;
+    throw e;
+  }
   return { run: simdKernel(p, lane, mode), leafAt, views: leafAt.map((at) => new ARRAY_OF[lane](buf, at, PIECE)) };
 }
 
@@ -90,6 +97,7 @@ export function simdMap(p: Program, leaves: readonly Operand[], out: Operand, c:
   if (lane === null || c.strides[L]![c.shape.length - 1] !== 1 || out.mask !== undefined || !(out.data instanceof ARRAY_OF[lane])) return false;
   const size = lane === "f32" ? 4 : 8;
   const s = stage(p, lane, "map", L, PIECE * size);
+  if (s === null) return false;
   const outView = new ARRAY_OF[lane](simdMemory(0), 0, PIECE);
   const m = c.shape[c.shape.length - 1]!;
   for (const pos of runStarts(c, [...leaves.map((l) => l.offset), out.offset])) {
@@ -124,6 +132,7 @@ export function simdReduce(p: Program, fn: PartialFn, leaves: readonly Operand[]
   const mode: SimdMode = `${fn}-${row ? "row" : "scalar"}`;
   // stage first: it grows the memory, which would detach views made before
   const s = stage(p, lane, mode, L, arrays.length * span * 8);
+  if (s === null) return false;
   const buf = simdMemory(0);
   const mirrors = arrays.map((a, i) => {
     const v = new Float64Array(buf, i * span * 8, span);
