@@ -7,6 +7,7 @@ import { DTYPES, type DTypeName } from "../../src/core/dtype.js";
 import type { PNode, Program } from "../../scheduler/program.js";
 import { coalesce } from "../codegen/coalesce.js";
 import { compileMap, runCompiled, type Operand } from "../codegen/loops.js";
+import { programMedianApplies, runProgramMedian } from "./median-program.js";
 
 export interface MedianArgs {
   program: Program;
@@ -145,6 +146,11 @@ export function runMedian(args: MedianArgs): void {
   const direct = DTYPES[args.outDType].big ? undefined : directOperands(args.program, args.leaves);
   if (direct !== undefined) {
     runDirect(args, direct);
+    return;
+  }
+  // a fused chain: evaluated a tile at a time into the runs' scratch (no whole-block temporary)
+  if (programMedianApplies(args)) {
+    runProgramMedian(args);
     return;
   }
   const { shape, reduced } = args;

@@ -1,0 +1,86 @@
+/**
+ * Medians of fused chains (workers/kernels/median-program.ts) against NumPy: numpy.ma.median of an
+ * NDVI over masked uint16 bands, several reduced axes with NaNs, runs past the insertion-sort
+ * limit, integer chains and a full reduction; each in one block and in small chunks (tiles and
+ * the walk over outer kept axes).
+ */
+import { readFileSync } from "node:fs";
+import t from "tap";
+import * as wf from "../../src/index.js";
+import { DTYPES, allocate, type DTypeName } from "../../src/core/dtype.js";
+import { MaskedNDArray, NDArray } from "../../src/core/ndarray.js";
+
+t.teardown(() => wf.shutdown());
+
+interface Input {
+  dtype: DTypeName;
+  shape: number[];
+  data: (number | null)[];
+  mask?: number[];
+}
+
+interface Case {
+  name: string;
+  inputs: Record<string, Input>;
+  expr: "ndvi" | "x*2+y" | "a-b" | "i+j";
+  axis: number | number[] | null;
+  dtype: DTypeName;
+  shape: number[];
+  data: (number | null)[];
+  mask: number[];
+}
+
+const fixture = JSON.parse(readFileSync(new URL("../fixtures/median-program.json", import.meta.url), "utf8")) as { cases: Case[] };
+
+function input(i: Input, chunks: number[] | undefined): wf.Array | wf.MaskedArray {
+  const data = allocate(i.dtype, i.data.length, false) as Float64Array;
+  i.data.forEach((v, k) => (data[k] = v ?? NaN));
+  const a = wf.Array.from(data, i.shape, chunks === undefined ? {} : { chunks });
+  if (i.mask === undefined) return a;
+  return new wf.MaskedArray(a, { mask: wf.Array.from(Uint8Array.from(i.mask), i.shape, { dtype: "bool" }) });
+}
+
+function build(c: Case, chunks: number[] | undefined): wf.Array | wf.MaskedArray {
+  const v = Object.fromEntries(Object.entries(c.inputs).map(([k, i]) => [k, input(i, chunks)]));
+  switch (c.expr) {
+    case "ndvi": {
+      const red = v["red"]!.astype("float32"), nir = v["nir"]!.astype("float32");
+      return nir.sub(red).div(nir.add(red));
+    }
+    case "x*2+y":
+      return v["x"]!.mul(2).add(v["y"]!);
+    case "a-b":
+      return v["a"]!.sub(v["b"]!);
+    case "i+j":
+      return v["i"]!.add(v["j"]!);
+  }
+}
+
+for (const c of fixture.cases) {
+  t.test(c.name, async (t) => {
+    const ndim = Object.values(c.inputs)[0]!.shape.length;
+    for (const chunks of [undefined, new Array<number>(ndim).fill(2)]) {
+      const e = build(c, chunks);
+      // no result cache: every run computes
+      const got = (await (c.axis === null ? e.median() : e.median(c.axis)).compute({ cache: false })) as NDArray | MaskedNDArray | number | null;
+      const label = `${c.name}, chunks ${chunks === undefined ? "default" : chunks.join("×")}`;
+      if (c.shape.length === 0) {
+        t.equal(got, c.data[0], label);
+        continue;
+      }
+      const a = got as NDArray | MaskedNDArray;
+      t.equal(a.dtype, c.dtype, `${label}: dtype`);
+      t.same(a.shape, c.shape, `${label}: shape`);
+      const mask = a instanceof MaskedNDArray ? Array.from(a.mask) : new Array<number>(c.mask.length).fill(0);
+      t.same(mask, c.mask, `${label}: mask`);
+      let bad = 0;
+      c.data.forEach((want, k) => {
+        if (c.mask[k] === 1) return;
+        const v = Number(a.data[k]);
+        if (want === null ? !Number.isNaN(v) : v !== want) bad++;
+      });
+      t.equal(bad, 0, `${label}: values equal NumPy's exactly`);
+      t.ok(!DTYPES[a.dtype].big);
+    }
+  });
+}
