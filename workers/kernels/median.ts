@@ -8,6 +8,7 @@ import type { PNode, Program } from "../../scheduler/program.js";
 import { coalesce } from "../codegen/coalesce.js";
 import { compileMap, runCompiled, type Operand } from "../codegen/loops.js";
 import { programMedianApplies, runProgramMedian } from "./median-program.js";
+import { directOperands, runDirect } from "./median-direct.js";
 
 export interface MedianArgs {
   program: Program;
@@ -35,110 +36,6 @@ function insertionSort(a: Float64Array, n: number): void {
       j--;
     }
     a[j + 1] = x;
-  }
-}
-
-/** The operands behind a program that only reads (data, optional mask): gathered directly, no scratch. */
-function directOperands(p: Program, leaves: readonly Operand[]): { data: Operand; mask: Operand | undefined; maskIsData: boolean } | undefined {
-  const n = p.nodes;
-  const num = (d: DTypeName) => !DTYPES[d].big;
-  if (n.length === 1 && n[0]!.k === "leaf" && num(n[0]!.dtype)) {
-    const l = leaves[n[0]!.leaf]!;
-    return { data: l, mask: n[0]!.masked ? l : undefined, maskIsData: false };
-  }
-  if (n.length === 3 && n[0]!.k === "leaf" && n[1]!.k === "leaf" && n[2]!.k === "make_masked" && !n[0]!.masked && !n[1]!.masked && num(n[0]!.dtype)) {
-    const mm = n[2]!;
-    if (mm.args[0] !== 0 || mm.args[1] !== 1 || n[1]!.dtype !== "bool") return undefined;
-    return { data: leaves[n[0]!.leaf]!, mask: leaves[n[1]!.leaf]!, maskIsData: true };
-  }
-  return undefined;
-}
-
-/** Offsets of every element of the reduced run, relative to the run's first element. */
-function runOffsets(shape: readonly number[], redAxes: readonly number[], strides: readonly number[]): Int32Array {
-  const nRed = redAxes.reduce((a, i) => a * shape[i]!, 1);
-  // int32 offsets keep the gather on V8's integer-index fast path
-  const out = new Int32Array(nRed);
-  const idx = new Array<number>(redAxes.length).fill(0);
-  for (let k = 0; k < nRed; k++) {
-    let off = 0;
-    for (let r = 0; r < redAxes.length; r++) off += idx[r]! * strides[redAxes[r]!]!;
-    out[k] = off;
-    for (let r = redAxes.length - 1; r >= 0; r--) {
-      if (++idx[r]! < shape[redAxes[r]!]!) break;
-      idx[r] = 0;
-    }
-  }
-  return out;
-}
-
-/** Median straight from the shared data (and mask) buffers, one output element at a time. */
-function runDirect(args: MedianArgs, src: { data: Operand; mask: Operand | undefined; maskIsData: boolean }): void {
-  const { shape, reduced } = args;
-  const outAxes = shape.map((_, i) => i).filter((i) => !reduced[i]);
-  const redAxes = shape.map((_, i) => i).filter((i) => reduced[i]);
-  const dOff = runOffsets(shape, redAxes, src.data.strides);
-  const mOp = src.mask;
-  const mOff = mOp === undefined ? dOff : runOffsets(shape, redAxes, mOp.strides);
-  const nRed = dOff.length;
-  const D = src.data.data as Float64Array;
-  const M = mOp === undefined ? undefined : src.maskIsData ? (mOp.data as Uint8Array) : mOp.mask;
-  const buf = new Float64Array(nRed);
-  const f32 = args.outDType === "float32";
-  const O = args.out.data as Float64Array;
-  const OM = args.out.mask;
-  // walk the kept axes as few, long, evenly strided runs (usually one)
-  const keptShape = outAxes.map((i) => shape[i]!);
-  const c = coalesce(keptShape, [
-    { strides: outAxes.map((i) => src.data.strides[i]!) },
-    { strides: outAxes.map((i) => (mOp === undefined ? 0 : mOp.strides[i]!)) },
-    { strides: args.out.strides },
-  ]);
-  const inner = c.shape.length === 0 ? 1 : c.shape[c.shape.length - 1]!;
-  const outer = c.shape.length === 0 ? [] : c.shape.slice(0, -1);
-  const [sd, sm, so] = c.strides.map((st) => (st.length === 0 ? 0 : st[st.length - 1]!)) as [number, number, number];
-  const nOuter = outer.reduce((a, v) => a * v, 1);
-  const oidx = new Array<number>(outer.length).fill(0);
-  let db0 = src.data.offset, mb0 = mOp?.offset ?? 0, pos0 = args.out.offset;
-  for (let q = 0; q < nOuter; q++) {
-    let db = db0, mb = mb0, pos = pos0;
-    for (let k = 0; k < inner; k++) {
-      let n = 0;
-      let nan = false;
-      for (let r = 0; r < nRed; r++) {
-        if (M !== undefined && M[mb + mOff[r]!] !== 0) continue;
-        const v = D[db + dOff[r]!]!;
-        if (v !== v) nan = true;
-        // insertion into the sorted prefix
-        let j = n - 1;
-        while (j >= 0 && buf[j]! > v) {
-          buf[j + 1] = buf[j]!;
-          j--;
-        }
-        buf[j + 1] = v;
-        n++;
-      }
-      let med = NaN;
-      if (n > 0 && !nan) {
-        const h = n >> 1;
-        med = n & 1 ? buf[h]! : f32 ? Math.fround(Math.fround(buf[h - 1]! + buf[h]!) / 2) : (buf[h - 1]! + buf[h]!) / 2;
-      }
-      O[pos] = med;
-      if (OM !== undefined) OM[pos] = n === 0 ? 1 : 0;
-      db += sd;
-      mb += sm;
-      pos += so;
-    }
-    for (let d = outer.length - 1; d >= 0; d--) {
-      db0 += c.strides[0]![d]!;
-      mb0 += c.strides[1]![d]!;
-      pos0 += c.strides[2]![d]!;
-      if (++oidx[d]! < outer[d]!) break;
-      db0 -= c.strides[0]![d]! * outer[d]!;
-      mb0 -= c.strides[1]![d]! * outer[d]!;
-      pos0 -= c.strides[2]![d]! * outer[d]!;
-      oidx[d] = 0;
-    }
   }
 }
 
