@@ -13,6 +13,7 @@ import type { SourceLeafSpec } from "./task.js";
 import { allocate, DTYPES, type TypedArray } from "../src/core/dtype.js";
 import { sizeOf } from "../src/core/shape.js";
 import type { OutBox } from "./stream.js";
+import { FileSpillStore, type SpillStore } from "./spill.js";
 
 export interface Executor {
   /** How many tasks to keep in flight. */
@@ -33,6 +34,11 @@ export interface ExecuteOptions {
   signal?: AbortSignal;
   /** Bytes the plan may hold at once: buffers allocated plus the projected memory of running tasks. */
   memoryLimit?: number;
+  /**
+   * Where finished buffers that must wait go when the limit needs their room (default: files in a
+   * temporary directory when a limit is set); `false` never spills.
+   */
+  spill?: SpillStore | false;
 }
 
 /** One finished box of the result, C-ordered. */
@@ -49,13 +55,44 @@ export interface ResultStream {
   write(block: ResultBlock): Promise<void>;
 }
 
-/** Refuse, before anything runs, a plan with a task that could never fit the memory limit. */
-export function checkFits(plan: Plan, limit: number): void {
+/** The operand a task writes, if any. */
+function outOperand(spec: TaskSpec): OperandSpec | null {
+  return spec.kernel === "barrier" ? null : spec.out;
+}
+
+/** The extent over which a task reads its buffer leaves (fused kernels read them over their block). */
+function leafExtent(spec: TaskSpec): readonly number[] | undefined {
+  return spec.kernel === "map" || spec.kernel === "reduce" || spec.kernel === "median" || spec.kernel === "along" ? spec.shape : undefined;
+}
+
+const wholeBytes = (plan: Plan, id: number): number => {
+  let b = plan.buffers[id]!;
+  while (b.aliasOf !== undefined) b = plan.buffers[b.aliasOf]!;
+  return b.payload !== undefined ? 0 : sizeOf(b.shape) * (DTYPES[b.dtype].bytes + (b.masked ? 1 : 0));
+};
+
+/**
+ * Refuse, before anything runs, a plan with a task that could never fit the memory limit: its own
+ * working memory plus the buffer it writes (held whole unless the result is streamed; the buffers
+ * it reads can be spilled and read back by range, so they don't count here).
+ */
+export function checkFits(plan: Plan, limit: number, streamed?: ReadonlySet<string>): void {
   let worst: Task | undefined;
-  for (const t of plan.tasks) if (worst === undefined || t.bytes > worst.bytes) worst = t;
-  if (worst !== undefined && worst.bytes > limit) {
+  let worstBytes = 0;
+  let worstOut = 0;
+  for (const t of plan.tasks) {
+    const out = outOperand(t.spec);
+    const outBytes = out === null || streamed?.has(t.key) === true ? 0 : wholeBytes(plan, out.buf);
+    if (worst === undefined || t.bytes + outBytes > worstBytes) {
+      worst = t;
+      worstBytes = t.bytes + outBytes;
+      worstOut = outBytes;
+    }
+  }
+  if (worst !== undefined && worstBytes > limit) {
+    const parts = worstOut > 0 ? ` (${mib(worst.bytes)} of its own and ${mib(worstOut)} for the whole buffer it writes)` : "";
     throw new JobOOM(
-      `task ${worst.key} needs about ${mib(worst.bytes)} but the memory limit is ${mib(limit)}; raise wf.configure({memoryLimit}) or use smaller chunks`,
+      `task ${worst.key} needs about ${mib(worstBytes)}${parts} but the memory limit is ${mib(limit)}; raise wf.configure({memoryLimit}) or use smaller chunks`,
       { code: "OOM", taskKey: worst.key },
     );
   }
@@ -68,6 +105,9 @@ export interface ExecuteResult extends ExecuteStats {
 }
 
 export interface ExecuteStats {
+  /** Buffers moved to the spill store, and reads back from it (ranges or whole buffers). */
+  spills?: number;
+  restores?: number;
   /** Peak bytes of buffers the plan allocated. */
   peakBytes: number;
   /** Tasks that ran (barriers excluded). */
@@ -94,9 +134,10 @@ function consumesResults(spec: TaskSpec): boolean {
   return spec.kernel === "combine" || (spec.kernel === "reduce" && spec.merge === true);
 }
 
-function wire(spec: Exclude<TaskSpec, { kernel: "barrier" }>, t: BufferTable, inputs: Partial[], outTo?: Operand): WireTask {
+function wire(spec: Exclude<TaskSpec, { kernel: "barrier" }>, t: BufferTable, inputs: Partial[], onHeld: (bytes: number) => void, outTo?: Operand): WireTask {
   const op = (o: OperandSpec) => (outTo !== undefined && o === spec.out ? outTo : t.operand(o));
-  const leaf = (l: LeafSpec): Operand | SourceLeafSpec => (isSourceLeaf(l) ? l : t.operand(l));
+  const ext = leafExtent(spec)!;
+  const leaf = (l: LeafSpec): Operand | SourceLeafSpec => (isSourceLeaf(l) ? l : t.readOperand(l, ext, onHeld));
   switch (spec.kernel) {
     case "map":
       return { kernel: "map", program: spec.program, shape: [...spec.shape], leaves: spec.leaves.map(leaf), out: op(spec.out) };
@@ -153,7 +194,7 @@ class BoxBuffers {
 
 export async function execute(plan: Plan, executor: Executor, opts: ExecuteOptions = {}): Promise<ExecuteResult> {
   const r = await drive(plan, executor, opts, undefined);
-  return { storage: r.table.get(plan.result), peakBytes: r.peakBytes, tasksRun: r.tasksRun };
+  return { storage: r.table.get(plan.result), peakBytes: r.peakBytes, tasksRun: r.tasksRun, spills: r.table.spills, restores: r.table.restores };
 }
 
 /**
@@ -163,11 +204,20 @@ export async function execute(plan: Plan, executor: Executor, opts: ExecuteOptio
  */
 export async function executeStreamed(plan: Plan, executor: Executor, stream: ResultStream, opts: ExecuteOptions = {}): Promise<ExecuteStats> {
   const r = await drive(plan, executor, opts, stream);
-  return { peakBytes: r.peakBytes, tasksRun: r.tasksRun };
+  return { peakBytes: r.peakBytes, tasksRun: r.tasksRun, spills: r.table.spills, restores: r.table.restores };
 }
 
 function drive(plan: Plan, executor: Executor, opts: ExecuteOptions, stream: ResultStream | undefined): Promise<ExecuteStats & { table: BufferTable }> {
-  const table = new BufferTable(plan);
+  const limit = opts.memoryLimit ?? Infinity;
+  const store = opts.spill === false ? undefined : opts.spill ?? (limit < Infinity ? new FileSpillStore() : undefined);
+  const table = new BufferTable(plan, store);
+  const run = driveWith(plan, executor, opts, stream, table, limit, store !== undefined);
+  return store === undefined ? run : run.finally(() => store.close());
+}
+
+function driveWith(
+  plan: Plan, executor: Executor, opts: ExecuteOptions, stream: ResultStream | undefined, table: BufferTable, limit: number, canSpill: boolean,
+): Promise<ExecuteStats & { table: BufferTable }> {
   const byKey = new Map<string, Task>();
   const dependents = new Map<string, string[]>();
   const pending = new Map<string, number>();
@@ -196,7 +246,6 @@ function drive(plan: Plan, executor: Executor, opts: ExecuteOptions, stream: Res
   const progress: Progress = { waiting: total, ready: 0, running: 0, finished: 0, total };
   let running = 0;
   let inflightBytes = 0;
-  const limit = opts.memoryLimit ?? Infinity;
   let finishedAll = 0;
   let tasksRun = 0;
   let failed = false;
@@ -208,6 +257,45 @@ function drive(plan: Plan, executor: Executor, opts: ExecuteOptions, stream: Res
   };
   let writesPending = 0;
   const boxBuffers = new BoxBuffers(resultBuf.dtype, resultBuf.masked);
+
+  // Spilling bookkeeping: a buffer may leave memory once every task writing it finished and no
+  // running task uses it; the ones still to be read later are exactly the "finished chunks that wait".
+  const writersLeft = new Map<number, number>();
+  for (const t of plan.tasks) {
+    const o = outOperand(t.spec);
+    if (o !== null) writersLeft.set(table.rootId(o.buf), (writersLeft.get(table.rootId(o.buf)) ?? 0) + 1);
+  }
+  const pinned = new Map<number, number>();
+  const pin = (spec: TaskSpec, by: number) => {
+    for (const o of operandsOf(spec)) {
+      const r = table.rootId(o.buf);
+      pinned.set(r, (pinned.get(r) ?? 0) + by);
+    }
+  };
+  const streamsOut = (t: Task): boolean => stream?.boxes.has(t.key) === true;
+  /** What starting `t` adds to the table: the buffer it writes if not allocated yet, and ranges read back from spills. */
+  const tableNeed = (t: Task): number => {
+    const out = outOperand(t.spec);
+    let n = out === null || streamsOut(t) || table.liveBytes(out.buf) > 0 || table.isSpilled(out.buf) ? 0 : wholeBytes(plan, out.buf);
+    const ext = leafExtent(t.spec);
+    for (const o of operandsOf(t.spec)) if (o !== out) n += table.restoreCost(o, ext);
+    return n;
+  };
+  /** Spill waiting buffers (largest first) until `need` more bytes fit beside what the table holds. */
+  const makeRoom = (t: Task, need: number) => {
+    let over = table.allocated + need - limit;
+    if (!canSpill || over <= 0) return;
+    const mine = new Set(operandsOf(t.spec).map((o) => table.rootId(o.buf)));
+    const waiting = table.liveRoots()
+      .filter((r) => r !== resultRoot && !mine.has(r) && (writersLeft.get(r) ?? 0) === 0 && (pinned.get(r) ?? 0) === 0 && (readers.get(r) ?? 0) > 0)
+      .map((r) => ({ r, bytes: table.liveBytes(r) }))
+      .sort((a, b) => b.bytes - a.bytes);
+    for (const w of waiting) {
+      if (over <= 0) break;
+      table.spill(w.r);
+      over -= w.bytes;
+    }
+  };
 
   return new Promise((resolve, reject) => {
     const fail = (e: Error) => {
@@ -224,6 +312,8 @@ function drive(plan: Plan, executor: Executor, opts: ExecuteOptions, stream: Res
     };
     const complete = (t: Task, out: TaskOutput) => {
       if (out !== null && out !== undefined) results.set(t.key, out);
+      const written = outOperand(t.spec);
+      if (written !== null) writersLeft.set(table.rootId(written.buf), (writersLeft.get(table.rootId(written.buf)) ?? 1) - 1);
       if (consumesResults(t.spec)) {
         for (const d of t.deps) {
           const left = (resultUses.get(d) ?? 1) - 1;
@@ -258,8 +348,9 @@ function drive(plan: Plan, executor: Executor, opts: ExecuteOptions, stream: Res
         const key = ready[ready.length - 1]!;
         const t = byKey.get(key)!;
         // Hold the next task back while memory is near the limit; one task always may run.
-        const need = t.bytes + boxBytes(key);
-        if (t.spec.kernel !== "barrier" && running + writesPending > 0 && table.allocated + inflightBytes + need > limit) break;
+        const own = t.bytes + boxBytes(key);
+        if (t.spec.kernel !== "barrier") makeRoom(t, own + tableNeed(t));
+        if (t.spec.kernel !== "barrier" && running + writesPending > 0 && table.allocated + inflightBytes + own + tableNeed(t) > limit) break;
         ready.pop();
         if (t.spec.kernel !== "barrier") readyWork--;
         if (t.spec.kernel === "barrier") {
@@ -270,19 +361,23 @@ function drive(plan: Plan, executor: Executor, opts: ExecuteOptions, stream: Res
         const box = stream?.boxes.get(key);
         const block = box === undefined ? undefined : boxBuffers.take(box);
         let msg: WireTask;
+        let held = 0;
         try {
-          msg = wire(t.spec, table, inputs, block === undefined ? undefined : { data: block.data, mask: block.mask, offset: 0, strides: box!.strides });
+          msg = wire(t.spec, table, inputs, (b) => (held += b), block === undefined ? undefined : { data: block.data, mask: block.mask, offset: 0, strides: box!.strides });
         } catch (e) {
           fail(e instanceof Error ? e : new Error(String(e)));
           return;
         }
         running++;
-        inflightBytes += need;
+        pin(t.spec, 1);
+        inflightBytes += own;
         tasksRun++;
         executor.run(msg, { key, bytes: t.bytes }).then(
           (out) => {
             running--;
             inflightBytes -= t.bytes;
+            pin(t.spec, -1);
+            table.unhold(held);
             complete(t, out);
             if (block !== undefined) {
               writesPending++;
@@ -290,7 +385,7 @@ function drive(plan: Plan, executor: Executor, opts: ExecuteOptions, stream: Res
                 () => {
                   writesPending--;
                   boxBuffers.give(block);
-                  inflightBytes -= need - t.bytes;
+                  inflightBytes -= own - t.bytes;
                   pump();
                 },
                 (e: unknown) => fail(e instanceof Error ? e : new Error(String(e))),
@@ -301,7 +396,7 @@ function drive(plan: Plan, executor: Executor, opts: ExecuteOptions, stream: Res
           },
           (e: unknown) => {
             running--;
-            inflightBytes -= need;
+            inflightBytes -= own;
             const err = e instanceof Error ? e : new Error(String(e));
             if (err instanceof JobComputeError || err instanceof RetryError) fail(err);
             else fail(new JobComputeError(`task ${key} failed: ${err.message}`, { taskKey: key, cause: err }));

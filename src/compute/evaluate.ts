@@ -30,6 +30,8 @@ export interface EvaluateOptions {
 export interface EvalStats {
   tasks: number;
   peakBytes: number;
+  /** Buffers spilled to disk to stay under the memory limit. */
+  spills: number;
 }
 
 export type ArrayValue = NDArray | MaskedNDArray;
@@ -38,7 +40,6 @@ function planFor(node: Node, o: EvaluateOptions): { plan: Plan; memoryLimit: num
   const memoryLimit = o.memoryLimit ?? getConfig().memoryLimit;
   // tasks sized so a few fit in the limit at once
   const plan = lower(node, { maxTaskBytes: Math.min(16 << 20, Math.max(1 << 20, Math.floor(memoryLimit / 4))), ...o.plan });
-  checkFits(plan, memoryLimit);
   return { plan, memoryLimit };
 }
 
@@ -55,7 +56,9 @@ async function run(node: Node, o: EvaluateOptions, stats: EvalStats): Promise<Ar
 }
 
 async function runPlanned(node: Node, plan: Plan, memoryLimit: number, o: EvaluateOptions, stats: EvalStats): Promise<ArrayValue> {
+  checkFits(plan, memoryLimit);
   const r = await execute(plan, o.executor, executeOptions(o, memoryLimit));
+  stats.spills += r.spills ?? 0;
   stats.tasks += r.tasksRun;
   stats.peakBytes = Math.max(stats.peakBytes, r.peakBytes);
   let { data, mask } = r.storage;
@@ -128,7 +131,7 @@ async function resolveSizes(root: Node, o: EvaluateOptions, stats: EvalStats): P
 
 /** Evaluate `root`; data-dependent sizes are resolved in as many rounds as they nest. */
 export async function evaluate(root: Node, o: EvaluateOptions): Promise<{ value: ArrayValue; stats: EvalStats }> {
-  const stats: EvalStats = { tasks: 0, peakBytes: 0 };
+  const stats: EvalStats = { tasks: 0, peakBytes: 0, spills: 0 };
   const cur = await resolveSizes(root, o, stats);
   return { value: await run(cur, o, stats), stats };
 }
@@ -146,14 +149,16 @@ export type Streamed = { streamed: true; stats: EvalStats } | { streamed: false;
  * comes back whole, as from `evaluate`, with the reason.
  */
 export async function evaluateStreamed(root: Node, o: EvaluateOptions, open: (node: Node) => Promise<BlockSink>): Promise<Streamed> {
-  const stats: EvalStats = { tasks: 0, peakBytes: 0 };
+  const stats: EvalStats = { tasks: 0, peakBytes: 0, spills: 0 };
   const cur = await resolveSizes(root, o, stats);
   const { plan, memoryLimit } = planFor(cur, o);
   const layout = streamLayout(plan);
   if (!layout.ok) return { streamed: false, value: await runPlanned(cur, plan, memoryLimit, o, stats), stats, reason: layout.reason };
+  checkFits(plan, memoryLimit, new Set(layout.boxes.keys()));
   const sink = await open(cur);
   const r = await executeStreamed(plan, o.executor, { boxes: layout.boxes, write: (b) => sink.write(b) }, executeOptions(o, memoryLimit));
   stats.tasks += r.tasksRun;
+  stats.spills += r.spills ?? 0;
   stats.peakBytes = Math.max(stats.peakBytes, r.peakBytes);
   return { streamed: true, stats };
 }
