@@ -135,6 +135,11 @@ t.test("malformed chunks are clear errors", async (t) => {
     ["too short", lz4Chunk([0x40, 1, 2, 3, 4], 8), 8, /decoded to 4 bytes, expected 8/],
   ];
   for (const [what, chunk, n, message] of cases) t.throws(() => bloscDecode(chunk, new Uint8Array(n)), { name: "BloscError", message }, what);
+  // split blocks must hold whole items: item size 4, block size 1026
+  const odd = lz4Chunk([0x40, 1, 2, 3, 4], 1026);
+  odd[2] = 0x20;
+  odd[3] = 4;
+  t.throws(() => bloscDecode(odd, new Uint8Array(1026)), { name: "BloscError", message: /block size 1026 is not a multiple of the item size 4/ }, "split block of partial items");
   const v2 = ok.slice();
   v2[0] = 3;
   t.throws(() => bloscDecode(v2, out), BloscUnsupported, "Blosc 2 frames are left to zarrita");

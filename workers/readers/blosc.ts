@@ -91,6 +91,7 @@ function decodeBlock(ws: Workspace, h: Header, b: number, out: Uint8Array): void
   // c-blosc's rule: one stream per byte of the item unless flagged off or the block is too small
   const split = (flags & DONT_SPLIT) === 0 && typesize <= 16 && blocksize / typesize >= 128 && !leftover;
   const nsplits = split ? typesize : 1;
+  if (bsize % nsplits !== 0) throw new BloscError(`blosc: block size ${blocksize} is not a multiple of the item size ${typesize}`);
   const neblock = bsize / nsplits;
   // the SIMD unshuffle reads each split where it lies; elsewhere the block is made contiguous
   const simd = shuffle && typesize === 4;
