@@ -6,13 +6,13 @@
 import { DTYPES, allocate, type DTypeName, type TypedArray } from "../core/dtype.js";
 import { ProxyTypeError } from "../core/errors.js";
 import { sizeOf } from "../core/shape.js";
-import { contentToken, type Node, type Payload } from "./node.js";
+import { contentToken, type AttrValue, type Node, type Payload } from "./node.js";
 import { make } from "./make.js";
 import { OP_ARITY, isOpName, type OpName } from "./ops.js";
 import { checkAttrs } from "./attr-schema.js";
 import { originalOf } from "./serialize.js";
 import { decodeDocument } from "./document-codec.js";
-import { GraphDocumentError, MAX_LITERAL_BYTES, type DataRef, type DocNode, type DocParam, type GraphDocument, type ResultType } from "./document.js";
+import { GraphDocumentError, MAX_LITERAL_BYTES, type DataRef, type DocNode, type DocParam, type GraphDocument, type ResultType, type ValueResultType } from "./document.js";
 
 export interface LoadedGraph {
   readonly root: Node;
@@ -41,31 +41,33 @@ function index(doc: GraphDocument): Map<string, DocNode> {
     for (const a of n.args) if (!byKey.has(a)) fail(`node ${n.key} refers to missing node ${a}`);
     if ((n.data !== undefined || n.mask !== undefined) && n.op !== "literal") fail(`node ${n.key}: only literal nodes carry data`);
   }
-  if (!byKey.has(doc.root)) fail(`the root ${doc.root} is not a node of the document`);
   return byKey;
 }
 
-/** The nodes under the root, dependencies first; a cycle is refused naming a node on it. */
-function order(root: string, byKey: ReadonlyMap<string, DocNode>): DocNode[] {
+/** The nodes under `roots`, dependencies first; a cycle is refused naming a node on it. */
+function order(roots: readonly string[], byKey: ReadonlyMap<string, DocNode>): DocNode[] {
   const state = new Map<string, 1 | 2>(); // 1: on the current path, 2: done
   const out: DocNode[] = [];
-  const stack: { n: DocNode; i: number }[] = [{ n: byKey.get(root)!, i: 0 }];
-  state.set(root, 1);
-  while (stack.length > 0) {
-    const top = stack[stack.length - 1]!;
-    if (top.i < top.n.args.length) {
-      const k = top.n.args[top.i++]!;
-      const s = state.get(k);
-      if (s === 1) fail(`cycle in the graph through node ${k}`);
-      if (s === undefined) {
-        state.set(k, 1);
-        stack.push({ n: byKey.get(k)!, i: 0 });
+  for (const root of roots) {
+    if (state.has(root)) continue;
+    const stack: { n: DocNode; i: number }[] = [{ n: byKey.get(root)!, i: 0 }];
+    state.set(root, 1);
+    while (stack.length > 0) {
+      const top = stack[stack.length - 1]!;
+      if (top.i < top.n.args.length) {
+        const k = top.n.args[top.i++]!;
+        const s = state.get(k);
+        if (s === 1) fail(`cycle in the graph through node ${k}`);
+        if (s === undefined) {
+          state.set(k, 1);
+          stack.push({ n: byKey.get(k)!, i: 0 });
+        }
+        continue;
       }
-      continue;
+      stack.pop();
+      state.set(top.n.key, 2);
+      out.push(top.n);
     }
-    stack.pop();
-    state.set(top.n.key, 2);
-    out.push(top.n);
   }
   return out;
 }
@@ -122,16 +124,10 @@ function sameType(a: ResultType, n: Node): boolean {
   return a.kind === n.kind && a.dtype === n.dtype && a.masked === n.masked && a.shape.length === n.shape.length && a.shape.every((s, i) => s === n.shape[i]);
 }
 
-/** Rebuild the graph of a checked document. */
-export function loadGraph(doc: GraphDocument): LoadedGraph {
-  const byKey = index(doc);
+/** Every node under `roots`, rebuilt; each parameter node declared in the document with its type. */
+function buildAll(doc: GraphDocument, byKey: ReadonlyMap<string, DocNode>, roots: readonly string[]): Map<string, Node> {
   const built = new Map<string, Node>();
-  for (const n of order(doc.root, byKey)) built.set(n.key, build(n, n.args.map((a) => built.get(a)!), doc));
-  if (built.size !== byKey.size) fail(`node ${[...byKey.keys()].find((k) => !built.has(k))} is not reachable from the root`);
-  const root = built.get(doc.root)!;
-  if (!sameType(doc.result, root)) {
-    fail(`the result is declared as ${doc.result.kind} ${doc.result.dtype}[${doc.result.shape.join(", ")}]${doc.result.masked ? " (masked)" : ""}, but the graph gives ${root.kind} ${root.dtype}[${root.shape.join(", ")}]${root.masked ? " (masked)" : ""}`);
-  }
+  for (const n of order(roots, byKey)) built.set(n.key, build(n, n.args.map((a) => built.get(a)!), doc));
   const declared = new Map<string, string>();
   for (const p of doc.params) {
     if (declared.has(p.name)) fail(`parameter ${p.name} is declared twice`);
@@ -144,7 +140,38 @@ export function loadGraph(doc: GraphDocument): LoadedGraph {
     if (type === undefined) fail(`parameter ${name} is used by the graph but not declared in the document`);
     if (type !== n.attrs["type"]) fail(`parameter ${name} is declared as ${type} but used as ${String(n.attrs["type"])}`);
   }
-  return { root, params: doc.params, result: doc.result };
+  return built;
+}
+
+/** Rebuild the graph of a checked document. */
+export function loadGraph(doc: GraphDocument): LoadedGraph {
+  const result = doc.result;
+  if (doc.root === undefined || result.kind === "value") return fail(`this is a value document (${doc.result.proxy}), not an array graph`);
+  const byKey = index(doc);
+  if (!byKey.has(doc.root)) fail(`the root ${doc.root} is not a node of the document`);
+  const built = buildAll(doc, byKey, [doc.root]);
+  if (built.size !== byKey.size) fail(`node ${[...byKey.keys()].find((k) => !built.has(k))} is not reachable from the root`);
+  const root = built.get(doc.root)!;
+  if (!sameType(result, root)) {
+    fail(`the result is declared as ${result.kind} ${result.dtype}[${result.shape.join(", ")}]${result.masked ? " (masked)" : ""}, but the graph gives ${root.kind} ${root.dtype}[${root.shape.join(", ")}]${root.masked ? " (masked)" : ""}`);
+  }
+  return { root, params: doc.params, result };
+}
+
+/** A value document: its expression (still in wire form), its nodes by key, rebuilt, and its parameters. */
+export interface LoadedValue {
+  readonly value: AttrValue;
+  readonly nodes: ReadonlyMap<string, Node>;
+  readonly params: readonly DocParam[];
+  readonly result: ValueResultType;
+}
+
+/** Rebuild the nodes of a checked value document (the proxy layer reads its expression). */
+export function loadValue(doc: GraphDocument): LoadedValue {
+  const result = doc.result;
+  if (doc.value === undefined || result.kind !== "value") return fail("this is an array graph document, not a value document");
+  const byKey = index(doc);
+  return { value: doc.value, nodes: buildAll(doc, byKey, [...byKey.keys()]), params: doc.params, result };
 }
 
 /** Decode bytes in either form and rebuild the graph. */

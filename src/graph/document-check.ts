@@ -5,8 +5,8 @@
 import { isDTypeName } from "../core/dtype.js";
 import type { AttrValue, Attrs } from "./node.js";
 import {
-  GRAPH_FORMAT, GRAPH_VERSION, GraphDocumentError, MAX_ATTR_DEPTH, MAX_KEY_CHARS, MAX_NODES, MAX_PARAMS,
-  type DataRef, type DocNode, type DocParam, type GraphDocument, type ResultType,
+  GRAPH_FORMAT, GRAPH_VERSION, GraphDocumentError, MAX_ATTR_DEPTH, MAX_KEY_CHARS, MAX_NODES, MAX_PARAMS, MAX_VALUE_DEPTH,
+  type DataRef, type DocNode, type DocParam, type GraphDocument, type ResultType, type ValueResultType,
 } from "./document.js";
 
 const fail = (msg: string, reason: "invalid" | "too_large" = "invalid"): never => {
@@ -39,19 +39,19 @@ function onlyKeys(o: Record<string, unknown>, keys: readonly string[], what: str
 }
 
 /** Plain JSON data of bounded depth (attrs come from JSON.parse, so no other types reach here). */
-function attrValue(x: unknown, depth: number, what: string): AttrValue {
-  if (depth > MAX_ATTR_DEPTH) fail(`${what} is nested deeper than ${MAX_ATTR_DEPTH} levels`);
+function attrValue(x: unknown, depth: number, what: string, maxDepth = MAX_ATTR_DEPTH): AttrValue {
+  if (depth > maxDepth) fail(`${what} is nested deeper than ${maxDepth} levels`);
   if (x === null || typeof x === "string" || typeof x === "boolean") return x as AttrValue;
   if (typeof x === "number") {
     if (!Number.isFinite(x)) fail(`${what} holds a non-finite number`);
     return x;
   }
-  if (Array.isArray(x)) return x.map((v) => attrValue(v, depth + 1, what));
+  if (Array.isArray(x)) return x.map((v) => attrValue(v, depth + 1, what, maxDepth));
   if (isRecord(x) && (Object.getPrototypeOf(x) === Object.prototype || Object.getPrototypeOf(x) === null)) {
     const out: Record<string, AttrValue> = {};
     for (const [k, v] of Object.entries(x)) {
       if (k === "__proto__") fail(`${what} holds the key __proto__`);
-      out[k] = attrValue(v, depth + 1, what);
+      out[k] = attrValue(v, depth + 1, what, maxDepth);
     }
     return out;
   }
@@ -88,11 +88,15 @@ function docNode(x: unknown, i: number, blobs: number): DocNode {
   };
 }
 
-function resultType(x: unknown): ResultType {
+function resultType(x: unknown): ResultType | ValueResultType {
   const o = record(x, "result");
+  if (o["kind"] === "value") {
+    onlyKeys(o, ["kind", "proxy"], "result");
+    return { kind: "value", proxy: str(o["proxy"], "result.proxy") };
+  }
   onlyKeys(o, ["kind", "shape", "dtype", "masked", "proxy"], "result");
   const kind = o["kind"];
-  if (kind !== "array" && kind !== "scalar") fail(`result.kind must be "array" or "scalar"`);
+  if (kind !== "array" && kind !== "scalar") fail(`result.kind must be "array", "scalar" or "value"`);
   const shape = list(o["shape"], "result.shape", 64).map((d) => {
     if (typeof d !== "number" || !Number.isInteger(d) || d < -1) fail(`result.shape must be a list of sizes`);
     return d as number;
@@ -114,20 +118,20 @@ export function checkDocument(x: unknown): GraphDocument {
   const o = record(x, "graph document");
   if (o["format"] !== GRAPH_FORMAT) fail(`not a graph document: format is ${JSON.stringify(o["format"] ?? null)}, expected "${GRAPH_FORMAT}"`);
   if (o["version"] !== GRAPH_VERSION) fail(`unsupported graph document version ${JSON.stringify(o["version"] ?? null)}: this tesserae reads version ${GRAPH_VERSION}`);
-  onlyKeys(o, ["format", "version", "root", "result", "params", "nodes", "blobs"], "graph document");
+  onlyKeys(o, ["format", "version", "root", "value", "result", "params", "nodes", "blobs"], "graph document");
   const blobs = list(o["blobs"] ?? [], "blobs", MAX_NODES).map((b, i) => {
     if (!(b instanceof Uint8Array)) fail(`blob #${i} must be binary`);
     return b as Uint8Array;
   });
   const nodes = list(o["nodes"], "nodes", MAX_NODES).map((n, i) => docNode(n, i, blobs.length));
+  const result = resultType(o["result"]);
+  const head = { format: GRAPH_FORMAT, version: GRAPH_VERSION, result, params: list(o["params"] ?? [], "params", MAX_PARAMS).map(docParam), nodes, blobs } as const;
+  if (result.kind === "value") {
+    if (o["root"] !== undefined) fail("a value document (result.kind \"value\") has no root");
+    if (o["value"] === undefined) fail("a value document needs its value expression");
+    return { ...head, value: attrValue(o["value"], 0, "value", MAX_VALUE_DEPTH) };
+  }
+  if (o["value"] !== undefined) fail(`a graph document (result.kind "${result.kind}") holds no value expression`);
   if (nodes.length === 0) fail("graph document has no nodes");
-  return {
-    format: GRAPH_FORMAT,
-    version: GRAPH_VERSION,
-    root: str(o["root"], "root"),
-    result: resultType(o["result"]),
-    params: list(o["params"] ?? [], "params", MAX_PARAMS).map(docParam),
-    nodes,
-    blobs,
-  };
+  return { ...head, root: str(o["root"], "root") };
 }

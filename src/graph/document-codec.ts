@@ -21,7 +21,8 @@ function toWire(doc: GraphDocument, attrs: (a: AttrValue) => unknown, bytes: (b:
   return {
     format: doc.format,
     version: doc.version,
-    root: doc.root,
+    ...(doc.root === undefined ? {} : { root: doc.root }),
+    ...(doc.value === undefined ? {} : { value: canonical(doc.value) }),
     result: doc.result,
     params: doc.params,
     nodes: doc.nodes.map((n) => ({
@@ -89,6 +90,7 @@ function normalize(wire: unknown, form: DocumentForm): unknown {
   const ref = (r: unknown, what: string): unknown => (isRecord(r) && "inline" in r ? { ...r, inline: form === "json" ? fromB64(r["inline"], what) : r["inline"] } : r);
   return {
     ...wire,
+    ...("value" in wire ? { value: parseAttrs(wire["value"], "value") } : {}),
     ...(nodes === undefined ? {} : {
       nodes: nodes.map((n: unknown, i: number) => {
         if (!isRecord(n)) return n;

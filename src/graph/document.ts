@@ -4,7 +4,7 @@
  * inline when small and as a shared binary blob when larger.
  */
 import type { DTypeName } from "../core/dtype.js";
-import type { Attrs, NodeType } from "./node.js";
+import type { AttrValue, Attrs, NodeType } from "./node.js";
 
 export const GRAPH_FORMAT = "tesserae.graph";
 export const GRAPH_VERSION = 1;
@@ -45,11 +45,26 @@ export interface ResultType extends NodeType {
   readonly proxy: string;
 }
 
+/** The result of a value document: a small proxy (`Int`, `Float`, `Bool`, `Str`, `List`, ...). */
+export interface ValueResultType {
+  readonly kind: "value";
+  readonly proxy: string;
+}
+
+/** The deepest value expression a document may hold. */
+export const MAX_VALUE_DEPTH = 512;
+
+/**
+ * A graph document computes node `root`. A value document instead holds `value`, the expression
+ * of a small proxy (Int, Float, Str, List ...), which may refer to nodes by key (an array's shape,
+ * say) and has `result.kind` "value".
+ */
 export interface GraphDocument {
   readonly format: typeof GRAPH_FORMAT;
   readonly version: typeof GRAPH_VERSION;
-  readonly root: string;
-  readonly result: ResultType;
+  readonly root?: string;
+  readonly value?: AttrValue;
+  readonly result: ResultType | ValueResultType;
   readonly params: readonly DocParam[];
   readonly nodes: readonly DocNode[];
   readonly blobs: readonly Uint8Array[];

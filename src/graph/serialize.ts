@@ -3,7 +3,7 @@
  * an identity token in memory), so saving the same data twice gives the same document.
  */
 import { createHash } from "node:crypto";
-import { contentToken, topoOrder, type Node } from "./node.js";
+import { contentToken, topoOrder, type AttrValue, type Node } from "./node.js";
 import { make, substitute } from "./make.js";
 import {
   GRAPH_FORMAT, GRAPH_VERSION, INLINE_LITERAL_BYTES, MAX_LITERAL_BYTES, GraphDocumentError,
@@ -90,11 +90,10 @@ export function paramsOf(root: Node): DocParam[] {
   return [...byName.values()].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
 }
 
-/** The document of the graph under `root`. */
-export function saveGraph(root: Node, opts: SaveOptions = {}): GraphDocument {
-  const top = canonicalGraph(root);
+/** The nodes under `tops` (already content-keyed), dependencies first, with their literal data. */
+function documentNodes(tops: readonly Node[]): { nodes: DocNode[]; blobs: Uint8Array[] } {
   const blobs = new BlobTable();
-  const nodes: DocNode[] = topoOrder([top]).map((n) => {
+  const nodes: DocNode[] = topoOrder(tops).map((n) => {
     const base = { key: n.hash, op: n.op, args: n.args.map((a) => a.hash), attrs: n.attrs };
     if (n.op !== "literal" || n.payload === undefined) return base;
     const { data, mask } = n.payload;
@@ -102,13 +101,40 @@ export function saveGraph(root: Node, opts: SaveOptions = {}): GraphDocument {
     const d = blobs.ref(bytesOf(data), small);
     return mask === undefined ? { ...base, data: d } : { ...base, data: d, mask: blobs.ref(bytesOf(mask), small) };
   });
+  return { nodes, blobs: blobs.blobs };
+}
+
+/** The document of the graph under `root`. */
+export function saveGraph(root: Node, opts: SaveOptions = {}): GraphDocument {
+  const top = canonicalGraph(root);
   return {
     format: GRAPH_FORMAT,
     version: GRAPH_VERSION,
     root: top.hash,
     result: { kind: top.kind, shape: [...top.shape], dtype: top.dtype, masked: top.masked, proxy: opts.proxy ?? proxyNameOf(top) },
     params: [...(opts.params ?? paramsOf(top))],
-    nodes,
-    blobs: blobs.blobs,
+    ...documentNodes([top]),
+  };
+}
+
+/**
+ * The document of a small proxy's value expression (Int, Str, List ...). It may refer to nodes:
+ * `encode` writes the expression given the document key of each node it names.
+ */
+export function saveValue(refs: readonly Node[], encode: (keyOf: (n: Node) => string) => AttrValue, opts: { proxy: string; params: readonly DocParam[] }): GraphDocument {
+  const tops = refs.map(canonicalGraph);
+  const keys = new Map(refs.map((n, i) => [n, tops[i]!.hash]));
+  const keyOf = (n: Node): string => {
+    const k = keys.get(n);
+    if (k === undefined) throw new GraphDocumentError(`the value refers to node ${n.hash}, which is not among its nodes`);
+    return k;
+  };
+  return {
+    format: GRAPH_FORMAT,
+    version: GRAPH_VERSION,
+    value: encode(keyOf),
+    result: { kind: "value", proxy: opts.proxy },
+    params: [...opts.params],
+    ...documentNodes(tops),
   };
 }

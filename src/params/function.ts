@@ -9,6 +9,8 @@ import { DictProxy, ValueProxy, type ValueExpr } from "../proxy/small.js";
 import { wrapNode } from "../proxy/wrap.js";
 import { bindArguments, collectParams } from "./bind.js";
 import { bindValue, exprParamNames } from "./value.js";
+import type { PublishOptions } from "../registry/publish.js";
+import type { Workflow } from "../registry/workflow.js";
 
 type Proxy = ArrayProxy | ValueProxy;
 
@@ -41,14 +43,20 @@ export class FunctionProxy {
     return new (o.constructor as new (e: ValueExpr) => ValueProxy)(bound);
   }
 
-  compute(opts: ComputeOptions = {}): Promise<unknown> {
+  // async: a wrong argument rejects the promise rather than throwing
+  async compute(opts: ComputeOptions = {}): Promise<unknown> {
     const { arguments: args, ...rest } = opts;
     return this.invoke(args ?? {}).compute(rest);
   }
 
-  inspect(opts: InspectOptions = {}): Promise<unknown> {
+  async inspect(opts: InspectOptions = {}): Promise<unknown> {
     const { arguments: args, ...rest } = opts;
     return this.invoke(args ?? {}).inspect(rest);
+  }
+
+  /** Save as a versioned workflow; `wf.use` gives back a Function of the same parameters. */
+  async publish(id: string, version: string, opts: PublishOptions = {}): Promise<Workflow> {
+    return (await import("../registry/publish.js")).publish(this, id, version, opts);
   }
 
   toString(): string {

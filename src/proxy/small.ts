@@ -11,6 +11,8 @@ import { encodeResult, resolveFormat } from "../formats/index.js";
 import type { ComputeResult } from "../formats/index.js";
 import type { InspectOptions } from "../compute/run.js";
 import { bindValue, exprParamNames } from "../params/value.js";
+import type { PublishOptions } from "../registry/publish.js";
+import type { Workflow } from "../registry/workflow.js";
 
 export type JSValue = number | bigint | boolean | string | null | readonly JSValue[] | { readonly [k: string]: JSValue };
 
@@ -119,6 +121,10 @@ export class ValueProxy {
   }
   inspect(opts: InspectOptions = {}): Promise<unknown> {
     return this.compute(opts);
+  }
+  /** Save as a versioned workflow (the registry loads only when publishing). */
+  async publish(id: string, version: string, opts: PublishOptions = {}): Promise<Workflow> {
+    return (await import("../registry/publish.js")).publish(this, id, version, opts);
   }
   protected bin<T extends ValueProxy>(ctor: new (e: ValueExpr) => T, op: BinOp, o: Operand): T {
     return new ctor({ k: "bin", op, a: this.expr, b: exprOf(o) });

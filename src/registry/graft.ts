@@ -1,7 +1,6 @@
 /** A saved version: its graph document and what rebuilding it gives (the proxy, lazily). */
-import { loadDocument, type LoadedGraph } from "../graph/deserialize.js";
 import type { DocParam } from "../graph/document.js";
-import { proxyOf } from "./proxy-of.js";
+import { loadAny, proxyOf, type Loaded } from "./proxy-of.js";
 import type { Labels, VersionRecord } from "./store.js";
 
 export class VersionedGraft {
@@ -12,7 +11,7 @@ export class VersionedGraft {
   readonly vizOptions: unknown;
   readonly digest: string;
   readonly document: Uint8Array;
-  private loaded: LoadedGraph | undefined;
+  private loaded: Loaded | undefined;
 
   constructor(r: VersionRecord) {
     this.id = r.id;
@@ -24,8 +23,8 @@ export class VersionedGraft {
     this.document = r.document;
   }
 
-  private graph(): LoadedGraph {
-    this.loaded ??= loadDocument(this.document);
+  private graph(): Loaded {
+    this.loaded ??= loadAny(this.document);
     return this.loaded;
   }
 

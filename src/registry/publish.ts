@@ -8,6 +8,9 @@ import { resolveStore, type HasWorkflowStore } from "./embedded.js";
 import { checkVersion, checkWorkflowId } from "./ids.js";
 import type { Labels } from "./store.js";
 import { Workflow } from "./workflow.js";
+import { FunctionProxy } from "../params/function.js";
+import { ValueProxy } from "../proxy/small.js";
+import { valueDocument } from "../proxy/value-doc.js";
 
 export interface PublishOptions {
   title?: string;
@@ -20,10 +23,8 @@ export interface PublishOptions {
   client?: HasWorkflowStore;
 }
 
-/** What can be published: a proxy holding a graph node (and the parameters it takes). */
-export interface Publishable {
-  readonly node: Node;
-}
+/** What can be published: a proxy holding a graph node, a small value proxy, or a Function of either. */
+export type Publishable = { readonly node: Node } | ValueProxy | FunctionProxy;
 
 function checkLabels(l: unknown, what: string): Labels | undefined {
   if (l === undefined) return undefined;
@@ -33,8 +34,10 @@ function checkLabels(l: unknown, what: string): Labels | undefined {
   return l as Labels;
 }
 
-/** The graph document of a proxy, with its parameters. */
+/** The document of a proxy, with its parameters. */
 export function documentOf(obj: Publishable, params?: readonly DocParam[]): Uint8Array {
+  if (obj instanceof FunctionProxy) return documentOf(obj.object as Publishable, params);
+  if (obj instanceof ValueProxy) return encodeDocument(valueDocument(obj));
   if (typeof obj !== "object" || obj === null || !("node" in obj)) throw new ProxyTypeError("only proxy objects can be published");
   return encodeDocument(saveGraph(obj.node, params === undefined ? {} : { params }));
 }

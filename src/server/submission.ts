@@ -4,9 +4,11 @@
  */
 import { ProxyTypeError } from "../core/errors.js";
 import { decodeResult, resolveFormat, type FormatSpec } from "../formats/index.js";
-import { decodeDocument, decodeDocumentValue } from "../graph/document-codec.js";
-import { loadGraph, type LoadedGraph } from "../graph/deserialize.js";
-import { GraphDocumentError } from "../graph/document.js";
+import { decodeDocument, decodeDocumentValue, encodeDocument } from "../graph/document-codec.js";
+import { loadGraph, loadValue, type LoadedGraph } from "../graph/deserialize.js";
+import { GraphDocumentError, type GraphDocument } from "../graph/document.js";
+import { saveGraph } from "../graph/serialize.js";
+import { valueDocument, valueProxyOf } from "../proxy/value-doc.js";
 import type { Node } from "../graph/node.js";
 import { HttpError } from "./http-error.js";
 import type { Roots } from "./paths.js";
@@ -33,17 +35,46 @@ function record(x: unknown, what: string): Record<string, unknown> {
   return x as Record<string, unknown>;
 }
 
-/** A graph document inside a request: MessagePack bytes, JSON text, or (in a JSON body) the JSON form itself. */
-export function loadRequestGraph(g: unknown, form: "msgpack" | "json", limits: Limits): { graph: LoadedGraph; root: Node } {
+/** A document inside a request: MessagePack bytes, JSON text, or (in a JSON body) the JSON form itself. */
+function requestDocument(g: unknown, form: "msgpack" | "json"): GraphDocument {
   if (g === undefined) throw new HttpError(400, "the request has no graph");
+  return g instanceof Uint8Array || typeof g === "string" ? decodeDocument(g) : decodeDocumentValue(g, form);
+}
+
+/** A document's errors as HTTP answers: 413 for what is too large, 400 for the rest. */
+function answering<T>(f: () => T): T {
   try {
-    const doc = g instanceof Uint8Array || typeof g === "string" ? decodeDocument(g) : decodeDocumentValue(g, form);
-    const graph = loadGraph(doc);
-    return { graph, root: applyPolicy(graph.root, limits.roots, limits.maxNodeBytes) };
+    return f();
   } catch (e) {
     if (e instanceof GraphDocumentError) throw new HttpError(e.reason === "too_large" ? 413 : 400, e.message, "GraphDocumentError");
     throw e;
   }
+}
+
+/** The graph of a request, loaded, validated and confined to the roots. */
+export function loadRequestGraph(g: unknown, form: "msgpack" | "json", limits: Limits): { graph: LoadedGraph; root: Node } {
+  return answering(() => {
+    const graph = loadGraph(requestDocument(g, form));
+    return { graph, root: applyPolicy(graph.root, limits.roots, limits.maxNodeBytes) };
+  });
+}
+
+/**
+ * A document to publish, checked like a job's graph (a small value's too: its nodes are confined
+ * like a graph's), in the form the registry stores.
+ */
+export function publishedDocument(g: unknown, form: "msgpack" | "json", limits: Limits): Uint8Array {
+  return answering(() => {
+    const doc = requestDocument(g, form);
+    if (doc.result.kind === "value") {
+      const loaded = loadValue(doc);
+      const proxy = valueProxyOf(loaded);
+      for (const n of loaded.nodes.values()) applyPolicy(n, limits.roots, limits.maxNodeBytes);
+      return encodeDocument(valueDocument(proxy));
+    }
+    const { graph, root } = loadRequestGraph(g, form, limits);
+    return encodeDocument(saveGraph(root, { params: graph.params }));
+  });
 }
 
 function decodeArgument(name: string, v: unknown, form: "msgpack" | "json", limits: Limits): unknown {

@@ -1,6 +1,5 @@
 /** Registry endpoints: list and search, get a workflow or a version, publish a version, delete. */
-import { encodeDocument, documentToJson, decodeDocument } from "../graph/document-codec.js";
-import { saveGraph } from "../graph/serialize.js";
+import { documentToJson, decodeDocument } from "../graph/document-codec.js";
 import { WorkflowNotFound } from "../registry/errors.js";
 import { checkVersion, checkWorkflowId } from "../registry/ids.js";
 import type { Labels, PublishRequest } from "../registry/store.js";
@@ -10,7 +9,7 @@ import type { Call, ServerContext } from "./context.js";
 import { HttpError } from "./http-error.js";
 import { MSGPACK_TYPE } from "./protocol.js";
 import { sendBytes, sendJson } from "./respond.js";
-import { loadRequestGraph } from "./submission.js";
+import { publishedDocument } from "./submission.js";
 
 const packr = new Packr({ useRecords: false });
 
@@ -75,7 +74,7 @@ export async function putVersion(call: Call, ctx: ServerContext): Promise<void> 
   if (typeof value !== "object" || value === null || Array.isArray(value) || value instanceof Uint8Array) throw new HttpError(400, "the request body must be an object");
   const o = value as Record<string, unknown>;
   for (const k of Object.keys(o)) if (!PUBLISH_FIELDS.has(k)) throw new HttpError(400, `unknown field '${k}'`);
-  const { graph, root } = loadRequestGraph(o["document"], form, ctx.limits);
+  const document = publishedDocument(o["document"], form, ctx.limits);
   const tags = o["tags"];
   if (tags !== undefined && !(Array.isArray(tags) && tags.length <= 1000 && tags.every((t) => typeof t === "string"))) throw new HttpError(400, "'tags' must be a list of strings");
   const fields = {
@@ -90,7 +89,7 @@ export async function putVersion(call: Call, ctx: ServerContext): Promise<void> 
   const req: PublishRequest = {
     id,
     version: version!,
-    document: encodeDocument(saveGraph(root, { params: graph.params })),
+    document,
     ...Object.fromEntries(Object.entries(fields).filter(([, v]) => v !== undefined)),
   };
   const outcome = await ctx.store.publish(req);
