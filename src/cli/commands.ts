@@ -80,12 +80,18 @@ const COMMANDS: readonly Command[] = [
     args: "<workflow-id>@<version>",
     summary: "run a published workflow",
     flags: {
-      arg: { type: "string", value: "<name=value>", help: "an argument (JSON, or else a string); repeatable" },
-      format: { type: "string", value: "<format>", help: "npy, json, msgpack or arrow (default json, npy with --out)" },
+      arg: { type: "string", value: "<name=value>", help: "a parameter's value, read as the parameter's type; repeatable" },
+      format: { type: "string", value: "<format>", help: "json, npy, msgpack, arrow, geotiff or png (default json; with --out, from its extension)" },
       out: { type: "string", value: "<path>", help: "write the result there instead of stdout" },
+      geoctx: { type: "string", value: "<json>", help: "a GeoContext, as {\"bounds\": [...], \"crs\": \"EPSG:...\", \"resolution\": n}" },
       url: { type: "string", value: "<url>", help: "run on a job server instead of in this process" },
       token: { type: "string", value: "<token>", help: "the server's bearer token" },
     },
+    notes: [
+      "Values: Int and Float as numbers (nan, inf too), Bool as true/false, Str as given, Array as a JSON",
+      "list ([[1, 2], [3, 4]]) or @file.npy. Missing, unknown or mistyped arguments are usage errors (exit 2).",
+      "Example: tesserae run me@example.com:ndvi@1.0.0 --arg scale=2 --out ndvi.tif --geoctx '{...}'",
+    ],
     run: async (p, io, who) => (await import("./run-workflow.js")).runCommand(p, io, who),
   },
   {

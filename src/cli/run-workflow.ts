@@ -2,50 +2,56 @@
 import { writeFileSync } from "node:fs";
 import { UsageError, stringOption, type ParsedArgs } from "./args.js";
 import type { CliIO } from "./commands.js";
-
-/** `k=v`: v as JSON when it parses (numbers, booleans, lists), else as a string. */
-function parseArg(s: string, who: string): [string, unknown] {
-  const eq = s.indexOf("=");
-  if (eq <= 0) throw new UsageError(`${who}: --arg needs name=value, got ${JSON.stringify(s)}`, who);
-  const raw = s.slice(eq + 1);
-  let v: unknown;
-  try {
-    v = JSON.parse(raw);
-  } catch {
-    v = raw;
-  }
-  return [s.slice(0, eq), v];
-}
+import { parseGeoContextArg, parseRunArgs, runFormat } from "./run-args.js";
 
 interface Computable {
   compute(opts: Record<string, unknown>): Promise<unknown>;
 }
 
-export async function runCommand(p: ParsedArgs, io: CliIO, who: string): Promise<number> {
-  const [target, ...extra] = p.positionals;
-  if (target === undefined) throw new UsageError(`${who}: missing <workflow-id>@<version>`, who);
+function target(p: ParsedArgs, who: string): { id: string; version: string } {
+  const [t, ...extra] = p.positionals;
+  if (t === undefined) throw new UsageError(`${who}: missing <workflow-id>@<version>`, who);
   if (extra.length > 0) throw new UsageError(`${who}: unexpected argument ${JSON.stringify(extra[0])}`, who);
-  const at = target.lastIndexOf("@");
-  if (at <= 0 || at === target.length - 1 || !target.slice(0, at).includes(":")) {
-    throw new UsageError(`${who}: expected <workflow-id>@<version>, like me@example.com:ndvi@1.0.0`, who);
+  const at = t.lastIndexOf("@");
+  if (at <= 0 || at === t.length - 1 || !t.slice(0, at).includes(":")) {
+    throw new UsageError(`${who}: expected <workflow-id>@<version>, like me@example.com:ndvi@1.0.0, got ${JSON.stringify(t)}`, who);
   }
-  const id = target.slice(0, at);
-  const version = target.slice(at + 1);
-  const args = Object.fromEntries((p.values.get("arg") ?? []).map((a) => parseArg(a, who)));
+  return { id: t.slice(0, at), version: t.slice(at + 1) };
+}
+
+export async function runCommand(p: ParsedArgs, io: CliIO, who: string): Promise<number> {
+  const { id, version } = target(p, who);
   const out = stringOption(p, "out");
-  const format = stringOption(p, "format") ?? (out === undefined ? "json" : "npy");
-  if (format === "native") throw new UsageError(`${who}: --format native has no bytes to write; use npy, json, msgpack or arrow`, who);
+  const format = runFormat(stringOption(p, "format"), out, who);
+  if (out === undefined && format !== "json") throw new UsageError(`${who}: --format ${format} is binary: give --out <path>`, who);
+  const geo = parseGeoContextArg(stringOption(p, "geoctx"), who);
   const url = stringOption(p, "url");
+  const token = stringOption(p, "token");
+  // loaded here so that usage errors never start the engine
   const wf = await import("../index.js");
-  const { use } = await import("../registry/publish.js");
-  const { Client } = await import("../client/client.js");
-  const client = url === undefined ? undefined : new Client({ url, ...(stringOption(p, "token") ? { token: stringOption(p, "token")! } : {}) });
+  const client = url === undefined ? undefined : new wf.Client({ url, ...(token === undefined ? {} : { token }) });
   try {
-    const obj = (await use(id, version, client === undefined ? {} : { client })) as Computable;
-    const opts = { format, ...(Object.keys(args).length > 0 ? { arguments: args } : {}), progressBar: false };
-    const bytes = (client === undefined ? await obj.compute(opts) : await client.run((obj as unknown as { node: import("../graph/node.js").Node }).node, opts, "compute")) as Uint8Array;
-    if (out === undefined) io.stdout.write(format === "json" ? `${new TextDecoder().decode(bytes)}\n` : Buffer.from(bytes).toString("base64") + "\n");
-    else writeFileSync(out, bytes);
+    const graft = await wf.Workflow.getVersion(id, version, client === undefined ? {} : { client });
+    const args = parseRunArgs(p.values.get("arg") ?? [], graft.params, who);
+    let geoctx: InstanceType<typeof wf.GeoContext> | undefined;
+    try {
+      geoctx = geo === undefined ? undefined : new wf.GeoContext(geo as never);
+    } catch (e) {
+      throw new UsageError(`${who}: --geoctx: ${(e as Error).message}`, who);
+    }
+    const result = await (graft.object as Computable).compute({
+      format,
+      progressBar: false,
+      ...(Object.keys(args).length > 0 ? { arguments: args } : {}),
+      ...(geoctx === undefined ? {} : { geoctx }),
+      ...(client === undefined ? {} : { client }),
+    });
+    if (!(result instanceof Uint8Array)) throw new Error(`format ${format} gave no bytes`);
+    if (out === undefined) io.stdout.write(`${new TextDecoder().decode(result)}\n`);
+    else {
+      writeFileSync(out, result);
+      io.stderr.write(`${who}: wrote ${out} (${format}, ${result.byteLength} bytes)\n`);
+    }
     return 0;
   } finally {
     await wf.shutdown();
