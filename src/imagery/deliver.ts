@@ -39,7 +39,7 @@ function asImage(v: ArrayValue, geo: GeoContextInfo | null): ImageResult {
   return new ImageResult(new MaskedNDArray(v.data, mask, shape, v.dtype), {}, bandInfoMap(bands), geo);
 }
 
-function encode(d: ImageryDelivery): Uint8Array {
+async function encode(d: ImageryDelivery): Promise<Uint8Array> {
   const subject = d.imagery ?? (d.value instanceof NDArray || d.value instanceof MaskedNDArray ? d.value : undefined);
   if (d.format.type === "geotiff") return encodeGeoTiff(subject, d.format as GeoTiffFormat, d.geocontext ?? undefined);
   if (d.format.type === "png") return encodePng(subject, d.format as PngFormat, d.geocontext ?? undefined);
@@ -50,9 +50,9 @@ export async function deliverImagery(d: ImageryDelivery): Promise<unknown> {
   const dest = d.destination;
   switch (dest.type) {
     case "download":
-      return d.format.type === "native" ? d.imagery : encode(d);
+      return d.format.type === "native" ? d.imagery : await encode(d);
     case "file": {
-      const bytes = encode(d);
+      const bytes = await encode(d);
       if ("stream" in dest) await writeToStream(dest.stream, bytes);
       else await writeFileAtomic(dest.path, bytes, d.signal);
       return { type: "file", path: "path" in dest ? dest.path : undefined, bytes: bytes.length };

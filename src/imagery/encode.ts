@@ -10,7 +10,7 @@ import { isColormapName, type ColormapName } from "./png/colormap.js";
 import { quicklookPng, type Range } from "./png/quicklook.js";
 import { ImageCollectionResult, ImageResult, type BandDescription, type GeoContextInfo, type Properties } from "./results.js";
 import type { Compression } from "./tiff/compress.js";
-import { writeGeoTiffSync } from "./tiff/write.js";
+import { writeGeoTiff } from "./tiff/write.js";
 
 export interface GeoTiffFormat {
   readonly tiled?: boolean;
@@ -80,14 +80,20 @@ function tiffDateOf(p: Properties): string | undefined {
   return new Date(d).toISOString().slice(0, 19).replace(/-/g, ":").replace("T", " ");
 }
 
-export function encodeGeoTiff(value: unknown, spec: GeoTiffFormat, geo?: GeoContextInfo): Uint8Array {
+/** GeoTIFF bytes; the blocks are compressed on libuv's thread pool, on every core at once. */
+function anyNonZero(m: Uint8Array): boolean {
+  for (let i = 0; i < m.length; i++) if (m[i] !== 0) return true;
+  return false;
+}
+
+export function encodeGeoTiff(value: unknown, spec: GeoTiffFormat, geo?: GeoContextInfo): Promise<Uint8Array> {
   const r = rasterOf(value, geo, "geotiff");
   if (spec.overviews === true) throw new ProxyTypeError(`format "geotiff": overviews are not supported yet`);
   if (spec.compression === "JPEG") throw new ProxyTypeError(`format "geotiff": JPEG compression is not supported; use "DEFLATE", "LZW" or "NONE"`);
   const dtype: DTypeName = r.dtype === "bool" ? "uint8" : r.dtype;
-  const anyMasked = r.mask !== undefined && r.mask.some((m) => m !== 0);
+  const anyMasked = r.mask !== undefined && anyNonZero(r.mask);
   const datetime = tiffDateOf(r.properties);
-  return writeGeoTiffSync(
+  return writeGeoTiff(
     {
       width: r.width, height: r.height, bands: r.bands, dtype, data: r.data,
       ...(anyMasked ? { mask: r.mask } : {}),

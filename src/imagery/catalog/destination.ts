@@ -23,7 +23,7 @@ export async function addResultToCatalog(result: ImageResult | ImageCollectionRe
   checkName("product", productId);
   checkName("image", imageId);
   const props = result instanceof ImageResult ? result.properties : (result.properties[0] ?? {});
-  const bytes = encodeGeoTiff(result, { compression: "DEFLATE" });
+  const bytes = await encodeGeoTiff(result, { compression: "DEFLATE" });
   const root = catalogRoot();
   mkdirSync(root, { recursive: true });
   const tmp = mkdtempSync(join(root, ".result-"));

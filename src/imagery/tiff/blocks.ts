@@ -37,16 +37,22 @@ export function cutBlock(r: RasterPlanes, g: BlockGrid, band: number, row: numbe
   const rows = g.tiled ? g.blockHeight : h;
   const Ctor = r.data.constructor as new (n: number) => TypedArray;
   const out = new Ctor(g.blockWidth * rows);
+  const fill = r.fill;
   const padded = g.tiled && (w < g.blockWidth || h < g.blockHeight);
-  if (padded && r.fill !== undefined) out.fill(r.fill as never);
+  if (padded && fill !== undefined) out.fill(fill as never);
   const plane = band * r.width * r.height;
   for (let y = 0; y < h; y++) {
     const src = plane + (y0 + y) * r.width + x0;
-    const dst = y * g.blockWidth;
-    out.set(r.data.subarray(src, src + w) as never, dst);
-    const m = r.mask;
-    if (m === undefined || r.fill === undefined) continue;
-    for (let x = 0; x < w; x++) if (m[src + x] !== 0) out[dst + x] = r.fill as never;
+    out.set(r.data.subarray(src, src + w) as never, y * g.blockWidth);
   }
+  if (r.mask !== undefined && fill !== undefined) fillMasked(out, r.mask, plane + y0 * r.width + x0, r.width, w, h, g.blockWidth, fill);
   return out;
+}
+
+/** Masked pixels of a block take the fill value. */
+function fillMasked(out: TypedArray, m: Uint8Array, first: number, width: number, w: number, h: number, blockWidth: number, fill: number | bigint): void {
+  for (let y = 0; y < h; y++) {
+    const src = first + y * width, dst = y * blockWidth;
+    for (let x = 0; x < w; x++) if (m[src + x] !== 0) out[dst + x] = fill as never;
+  }
 }

@@ -5,7 +5,7 @@
  */
 import { DTYPES, type DTypeName, type TypedArray } from "../../core/dtype.js";
 import { blockGrid, cutBlock, type BlockGrid, type RasterPlanes } from "./blocks.js";
-import { COMPRESSION_CODE, compressBlock, compressBlockSync, type Compression } from "./compress.js";
+import { COMPRESSION_CODE, compressBlock, type Compression } from "./compress.js";
 import { geoKeyDirectory, GEO, transformTags, type EpsgCrs, type GeoTransform } from "./geokeys.js";
 import { headerBytes, ifdBytes, writeHeader, writeIfd, type Field } from "./ifd.js";
 import { TAG } from "./tags.js";
@@ -161,11 +161,6 @@ function assemble(r: GeoRaster, p: Prepared, blocks: readonly Uint8Array[]): Uin
 /** Encode a raster as GeoTIFF bytes, compressing blocks on libuv's thread pool. */
 export async function writeGeoTiff(r: GeoRaster, opts: TiffOptions = {}): Promise<Uint8Array> {
   const p = prepare(r, opts);
-  return assemble(r, p, await Promise.all(p.raw.map((b) => compressBlock(b, p.o.compression, p.o.level))));
-}
-
-/** The same bytes, compressed in this thread. */
-export function writeGeoTiffSync(r: GeoRaster, opts: TiffOptions = {}): Uint8Array {
-  const p = prepare(r, opts);
-  return assemble(r, p, p.raw.map((b) => compressBlockSync(b, p.o.compression, p.o.level)));
+  const floats = DTYPES[r.dtype].kind === "f";
+  return assemble(r, p, await Promise.all(p.raw.map((b) => compressBlock(b, p.o.compression, p.o.level, floats))));
 }
