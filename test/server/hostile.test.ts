@@ -132,3 +132,54 @@ t.test("hostile documents, each refused with the right status", async (t) => {
   t.equal(ok.status, 200, "a good request still computes");
   t.same(JSON.parse(ok.body), { dtype: "int64", shape: [2], data: [6, 8] });
 });
+
+t.test("fuzz: deep nesting and huge declared sizes", async (t) => {
+  const headers = [0xdc, 0xdd, 0xde, 0xdf, 0xc5, 0xc6, 0xda, 0xdb] as const;
+  await fc.assert(
+    fc.asyncProperty(
+      fc.nat({ max: 150_000 }), fc.constantFrom(0x91, 0x81, 0x5b), fc.constantFrom(...headers), fc.nat(), fc.uint8Array({ maxLength: 16 }),
+      async (depth, opener, header, declared, tail) => {
+        // nested openers: msgpack arrays or maps of one, or JSON '['
+        const nested = opener === 0x5b
+          ? `{"graph": ${"[".repeat(depth)}${"]".repeat(depth)}}`
+          : packr.pack({ graph: new Uint8Array(depth).fill(opener) });
+        const s1 = await expect4xx(t, `nesting ${depth}`, nested, opener === 0x5b ? { "content-type": "application/json" } : MP);
+        const width = header === 0xdc || header === 0xde || header === 0xc5 || header === 0xda ? 2 : 4;
+        const size = new Uint8Array(4);
+        new DataView(size.buffer).setUint32(0, declared >>> 0, false);
+        const huge = new Uint8Array([0x81, 0xa5, ...Buffer.from("graph"), header, ...(width === 2 ? size.subarray(2) : size), ...tail]);
+        const s2 = await expect4xx(t, `declared size ${declared} after 0x${header.toString(16)}`, huge);
+        return s1 < 500 && s2 < 500;
+      },
+    ),
+    { numRuns: 40 },
+  );
+  await stillServing(t);
+});
+
+t.test("fuzz: source and destination paths", async (t) => {
+  const segment = fc.constantFrom("..", ".", "etc", "passwd", "", "~", "%2e%2e", "..\\..", "a b", "data", "x.npy");
+  await fc.assert(
+    fc.asyncProperty(fc.array(segment, { minLength: 1, maxLength: 8 }), fc.boolean(), fc.boolean(), async (segs, absolute, asDestination) => {
+      const path = `${absolute ? "/" : ""}${segs.join("/")}`;
+      const escapes = absolute || segs.some((x) => x.split("\\").includes(".."));
+      let body: Uint8Array;
+      if (asDestination) body = packr.pack({ graph: goodDoc, destination: { type: "file", path } });
+      else {
+        const d = wire();
+        Object.assign(d.nodes[0]!, { op: "source", attrs: JSON.stringify({ reader: "npy", params: { path, offset: [128] }, shape: [4], dtype: "uint8", masked: false, chunks: [4] }) });
+        delete d.nodes[0]!["data"];
+        d["nodes"] = [d.nodes[0]!];
+        d["root"] = d.nodes[0]!["key"];
+        d["result"] = { kind: "array", shape: [4], dtype: "uint8", masked: false, proxy: "Array" };
+        body = packr.pack({ graph: packr.pack(d) });
+      }
+      const r = await s.raw("POST", "/v1/jobs", body, MP);
+      if (r.status >= 500) t.fail(`${path}: status ${r.status} ${r.body.slice(0, 200)}`);
+      if (escapes && r.status !== 403 && r.status !== 400) t.fail(`${path} (${asDestination ? "destination" : "source"}): ${r.status}, not 403`);
+      return r.status < 500;
+    }),
+    { numRuns: 150 },
+  );
+  await stillServing(t);
+});

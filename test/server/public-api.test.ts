@@ -41,3 +41,14 @@ t.test("a workflow with parameters comes back as a Function, on a server too", a
   t.same(await fn.compute({ arguments: { k: 3 }, format: "json" }), want, "embedded");
   t.same(await a.compute({ client, arguments: { k: 3 }, format: "json" }), want, "on the server");
 });
+
+t.test("array and proxy arguments travel to the server", async (t) => {
+  const x = wf.parameter("x", wf.Array, { dtype: "float64" });
+  const y = x.mul(2).add(x.max());
+  const nd = new wf.NDArray(new Float64Array([1.5, 2, -3]), [3], "float64");
+  t.same(await y.compute({ client, arguments: { x: nd } }), await y.compute({ arguments: { x: nd } }), "an NDArray");
+  t.same(await y.compute({ client, arguments: { x: [1, 2, 3, 4] } }), await y.compute({ arguments: { x: [1, 2, 3, 4] } }), "nested lists");
+  const lazy = new wf.Array([4, 5, 6], { dtype: "float32" }).add(1);
+  t.same(await y.compute({ client, arguments: { x: lazy } }), await y.compute({ arguments: { x: lazy } }), "a lazy proxy");
+  await t.rejects(y.compute({ client, arguments: {} }), wf.ProxyTypeError, "a missing argument is refused by the server too");
+});
