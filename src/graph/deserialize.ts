@@ -18,6 +18,8 @@ export interface LoadedGraph {
   readonly root: Node;
   readonly params: readonly DocParam[];
   readonly result: ResultType;
+  /** What the result's proxy holds besides the node, unchecked (the proxy's loader checks it). */
+  readonly meta?: AttrValue;
 }
 
 const fail = (msg: string, reason: "invalid" | "too_large" = "invalid"): never => {
@@ -155,7 +157,7 @@ export function loadGraph(doc: GraphDocument): LoadedGraph {
   if (!sameType(result, root)) {
     fail(`the result is declared as ${result.kind} ${result.dtype}[${result.shape.join(", ")}]${result.masked ? " (masked)" : ""}, but the graph gives ${root.kind} ${root.dtype}[${root.shape.join(", ")}]${root.masked ? " (masked)" : ""}`);
   }
-  return { root, params: doc.params, result };
+  return { root, params: doc.params, result, ...(doc.meta === undefined ? {} : { meta: doc.meta }) };
 }
 
 /** A value document: its expression (still in wire form), its nodes by key, rebuilt, and its parameters. */

@@ -118,7 +118,7 @@ export function checkDocument(x: unknown): GraphDocument {
   const o = record(x, "graph document");
   if (o["format"] !== GRAPH_FORMAT) fail(`not a graph document: format is ${JSON.stringify(o["format"] ?? null)}, expected "${GRAPH_FORMAT}"`);
   if (o["version"] !== GRAPH_VERSION) fail(`unsupported graph document version ${JSON.stringify(o["version"] ?? null)}: this tesserae reads version ${GRAPH_VERSION}`);
-  onlyKeys(o, ["format", "version", "root", "value", "result", "params", "nodes", "blobs"], "graph document");
+  onlyKeys(o, ["format", "version", "root", "value", "meta", "result", "params", "nodes", "blobs"], "graph document");
   const blobs = list(o["blobs"] ?? [], "blobs", MAX_NODES).map((b, i) => {
     if (!(b instanceof Uint8Array)) fail(`blob #${i} must be binary`);
     return b as Uint8Array;
@@ -127,11 +127,12 @@ export function checkDocument(x: unknown): GraphDocument {
   const result = resultType(o["result"]);
   const head = { format: GRAPH_FORMAT, version: GRAPH_VERSION, result, params: list(o["params"] ?? [], "params", MAX_PARAMS).map(docParam), nodes, blobs } as const;
   if (result.kind === "value") {
-    if (o["root"] !== undefined) fail("a value document (result.kind \"value\") has no root");
+    if (o["root"] !== undefined || o["meta"] !== undefined) fail("a value document (result.kind \"value\") has no root and no meta");
     if (o["value"] === undefined) fail("a value document needs its value expression");
     return { ...head, value: attrValue(o["value"], 0, "value", MAX_VALUE_DEPTH) };
   }
   if (o["value"] !== undefined) fail(`a graph document (result.kind "${result.kind}") holds no value expression`);
   if (nodes.length === 0) fail("graph document has no nodes");
-  return { ...head, root: str(o["root"], "root") };
+  const meta = o["meta"] === undefined ? {} : { meta: attrValue(o["meta"], 0, "meta", MAX_VALUE_DEPTH) };
+  return { ...head, ...meta, root: str(o["root"], "root") };
 }

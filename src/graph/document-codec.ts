@@ -23,6 +23,7 @@ function toWire(doc: GraphDocument, attrs: (a: AttrValue) => unknown, bytes: (b:
     version: doc.version,
     ...(doc.root === undefined ? {} : { root: doc.root }),
     ...(doc.value === undefined ? {} : { value: canonical(doc.value) }),
+    ...(doc.meta === undefined ? {} : { meta: canonical(doc.meta) }),
     result: doc.result,
     params: doc.params,
     nodes: doc.nodes.map((n) => ({
@@ -91,6 +92,7 @@ function normalize(wire: unknown, form: DocumentForm): unknown {
   return {
     ...wire,
     ...("value" in wire ? { value: parseAttrs(wire["value"], "value") } : {}),
+    ...("meta" in wire ? { meta: parseAttrs(wire["meta"], "meta") } : {}),
     ...(nodes === undefined ? {} : {
       nodes: nodes.map((n: unknown, i: number) => {
         if (!isRecord(n)) return n;

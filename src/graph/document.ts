@@ -64,6 +64,8 @@ export interface GraphDocument {
   readonly version: typeof GRAPH_VERSION;
   readonly root?: string;
   readonly value?: AttrValue;
+  /** What the result's proxy holds besides its node (an Image's properties and bands). */
+  readonly meta?: AttrValue;
   readonly result: ResultType | ValueResultType;
   readonly params: readonly DocParam[];
   readonly nodes: readonly DocNode[];

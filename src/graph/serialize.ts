@@ -15,6 +15,8 @@ export interface SaveOptions {
   readonly params?: readonly DocParam[];
   /** The proxy class of the result when it is not the one the root node implies. */
   readonly proxy?: string;
+  /** What that proxy holds besides its node. */
+  readonly meta?: AttrValue;
 }
 
 /** The proxy class a node is wrapped in by default. */
@@ -113,6 +115,7 @@ export function saveGraph(root: Node, opts: SaveOptions = {}): GraphDocument {
     root: top.hash,
     result: { kind: top.kind, shape: [...top.shape], dtype: top.dtype, masked: top.masked, proxy: opts.proxy ?? proxyNameOf(top) },
     params: [...(opts.params ?? paramsOf(top))],
+    ...(opts.meta === undefined ? {} : { meta: opts.meta }),
     ...documentNodes([top]),
   };
 }

@@ -7,6 +7,8 @@ import proj4 from "proj4";
 import { ProxyTypeError } from "../core/errors.js";
 import { parseCrs, type Crs } from "./crs.js";
 import type { GeoTransform } from "./tiff/geokeys.js";
+import type { PublishOptions } from "../registry/publish.js";
+import type { Workflow } from "../registry/workflow.js";
 
 export type Bounds = readonly [number, number, number, number];
 
@@ -103,6 +105,17 @@ export class GeoContext {
 
   get literalValue(): undefined {
     return undefined;
+  }
+
+  /** Options that rebuild this very grid: bounds in its CRS, and the resolution when it was given. */
+  toOptions(): GeoContextOptions {
+    const base = { bounds: this.bounds, crs: this.crs };
+    return this.resolution !== undefined ? { ...base, resolution: this.resolution } : { ...base, shape: [this.grid.height, this.grid.width] };
+  }
+
+  /** Save as a versioned workflow (the registry loads only when publishing). */
+  async publish(id: string, version: string, opts: PublishOptions = {}): Promise<Workflow> {
+    return (await import("../registry/publish.js")).publish(this, id, version, opts);
   }
   get params(): string[] {
     return [];

@@ -32,9 +32,9 @@ export function valueProxyName(p: ValueProxy): string {
   return fail(`${p.constructor.name} cannot be saved`);
 }
 
-// ---- JS values: JSON data with bigints, non-finite numbers and dicts tagged ----
+// ---- JS values: JSON data with bigints, non-finite numbers and dicts tagged (imagery metadata too) ----
 
-function encodeJs(v: JSValue): AttrValue {
+export function encodeJs(v: JSValue): AttrValue {
   if (typeof v === "bigint") return { $big: v.toString() };
   if (typeof v === "number") return Number.isFinite(v) ? v : { $num: String(v) };
   if (v === null || typeof v === "string" || typeof v === "boolean") return v;
@@ -44,7 +44,7 @@ function encodeJs(v: JSValue): AttrValue {
   return { $dict: Object.keys(o).map((k) => [k, encodeJs(o[k]!)]) };
 }
 
-function decodeJs(w: AttrValue): JSValue {
+export function decodeJs(w: AttrValue): JSValue {
   if (w === null || typeof w === "string" || typeof w === "boolean" || typeof w === "number") return w;
   if (Array.isArray(w)) return (w as readonly AttrValue[]).map(decodeJs);
   const o = w as Wire;

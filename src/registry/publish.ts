@@ -11,6 +11,10 @@ import { Workflow } from "./workflow.js";
 import { FunctionProxy } from "../params/function.js";
 import { ValueProxy } from "../proxy/small.js";
 import { valueDocument } from "../proxy/value-doc.js";
+import { ImageCollectionProxy } from "../imagery/collection.js";
+import { GeoContext } from "../imagery/geocontext.js";
+import { ImageProxy } from "../imagery/image.js";
+import { geoContextDocument, imageryDocument } from "../imagery/publish-doc.js";
 
 export interface PublishOptions {
   title?: string;
@@ -23,8 +27,8 @@ export interface PublishOptions {
   client?: HasWorkflowStore;
 }
 
-/** What can be published: a proxy holding a graph node, a small value proxy, or a Function of either. */
-export type Publishable = { readonly node: Node } | ValueProxy | FunctionProxy;
+/** What can be published: a proxy holding a graph node (arrays, imagery), a small value, a GeoContext, or a Function. */
+export type Publishable = { readonly node: Node } | ValueProxy | FunctionProxy | GeoContext;
 
 function checkLabels(l: unknown, what: string): Labels | undefined {
   if (l === undefined) return undefined;
@@ -38,6 +42,8 @@ function checkLabels(l: unknown, what: string): Labels | undefined {
 export function documentOf(obj: Publishable, params?: readonly DocParam[]): Uint8Array {
   if (obj instanceof FunctionProxy) return documentOf(obj.object as Publishable, params);
   if (obj instanceof ValueProxy) return encodeDocument(valueDocument(obj));
+  if (obj instanceof GeoContext) return encodeDocument(geoContextDocument(obj));
+  if (obj instanceof ImageProxy || obj instanceof ImageCollectionProxy) return encodeDocument(imageryDocument(obj));
   if (typeof obj !== "object" || obj === null || !("node" in obj)) throw new ProxyTypeError("only proxy objects can be published");
   return encodeDocument(saveGraph(obj.node, params === undefined ? {} : { params }));
 }

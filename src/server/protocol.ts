@@ -42,9 +42,7 @@ export interface JobStatus {
  * the resolution when it was given, so the server computes the very same pixel size).
  */
 export function encodeGeoContext(g: unknown): unknown {
-  if (!(g instanceof GeoContext)) return g;
-  const base = { bounds: [...g.bounds], crs: g.crs };
-  return g.resolution !== undefined ? { ...base, resolution: g.resolution } : { ...base, shape: [g.grid.height, g.grid.width] };
+  return g instanceof GeoContext ? g.toOptions() : g;
 }
 
 /** One argument as it travels: arrays and proxies tagged, everything else as itself. */

@@ -8,7 +8,8 @@ import { decodeDocument, decodeDocumentValue, encodeDocument } from "../graph/do
 import { loadGraph, loadValue, type LoadedGraph } from "../graph/deserialize.js";
 import { GraphDocumentError, type GraphDocument } from "../graph/document.js";
 import { saveGraph } from "../graph/serialize.js";
-import { valueDocument, valueProxyOf } from "../proxy/value-doc.js";
+import { proxyOf } from "../registry/proxy-of.js";
+import { documentOf, type Publishable } from "../registry/publish.js";
 import type { Node } from "../graph/node.js";
 import { HttpError } from "./http-error.js";
 import type { Roots } from "./paths.js";
@@ -68,12 +69,14 @@ export function publishedDocument(g: unknown, form: "msgpack" | "json", limits: 
     const doc = requestDocument(g, form);
     if (doc.result.kind === "value") {
       const loaded = loadValue(doc);
-      const proxy = valueProxyOf(loaded);
+      const proxy = proxyOf(loaded) as Publishable;
       for (const n of loaded.nodes.values()) applyPolicy(n, limits.roots, limits.maxNodeBytes);
-      return encodeDocument(valueDocument(proxy));
+      return documentOf(proxy);
     }
-    const { graph, root } = loadRequestGraph(g, form, limits);
-    return encodeDocument(saveGraph(root, { params: graph.params }));
+    const graph = loadGraph(doc);
+    proxyOf(graph); // checks what the proxy holds besides its node (an Image's bands, say)
+    const root = applyPolicy(graph.root, limits.roots, limits.maxNodeBytes);
+    return encodeDocument(saveGraph(root, { params: graph.params, proxy: graph.result.proxy, ...(graph.meta === undefined ? {} : { meta: graph.meta }) }));
   });
 }
 
