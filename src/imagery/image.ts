@@ -2,27 +2,27 @@
 import { slice } from "../graph/index-parse.js";
 import type { Node } from "../graph/node.js";
 import { buildGet } from "../proxy/indexing.js";
-import type { MaskedArrayProxy } from "../proxy/masked.js";
 import { wrapNode } from "../proxy/wrap.js";
-import type { ComputeOptions, InspectOptions } from "../compute/run.js";
 import type { Resampler } from "../../workers/readers/geotiff/params.js";
 import { axisSet, reduceNode, type AxisArg, type Reducer } from "./axes.js";
 import { bandIndices, oneBand, retyped } from "./bands.js";
 import { getImage } from "./catalog/lookup.js";
-import { bandInfoMap, ImageResult, type BandDescription, type BandInfoMap, type Properties } from "./results.js";
-import { computeImagery } from "./run.js";
+import { ImageryProxy } from "./proxy-base.js";
+import { bandInfoMap, ImageResult, type BandDescription, type Properties } from "./results.js";
+import type { Wrap } from "./run.js";
 import { checkResampler, imagerySource, type Selection } from "./source.js";
 import { ImageryValues } from "./values.js";
 
-
-export class ImageProxy {
+export class ImageProxy extends ImageryProxy<ImageProxy | ImageryValues | ReturnType<typeof wrapNode>> {
   constructor(
     /** (band, y, x), masked. */
-    readonly node: Node,
+    node: Node,
     readonly properties: Properties,
-    readonly bands: readonly BandDescription[],
+    bands: readonly BandDescription[],
     private readonly selection?: Selection,
-  ) {}
+  ) {
+    super(node, bands);
+  }
 
   /** An image of the catalog by its id, "<productId>:<imageId>". */
   static fromId(imageId: string, o: { resampler?: Resampler } = {}): ImageProxy {
@@ -30,19 +30,6 @@ export class ImageProxy {
     const sel: Selection = { dir, images: [image], bandIndex: product.bands.map((_, i) => i), bands: product.bands, resampler: checkResampler(o.resampler) };
     const props: Properties = { ...image.properties, id: imageId, product: product.id, date: image.date };
     return new ImageProxy(buildGet(imagerySource(sel), [0]), props, product.bands, sel);
-  }
-
-  get ndarray(): MaskedArrayProxy {
-    return wrapNode(this.node);
-  }
-  get bandinfo(): BandInfoMap {
-    return bandInfoMap(this.bands);
-  }
-  get literalValue(): undefined {
-    return undefined;
-  }
-  get params(): string[] {
-    return [];
   }
 
   pickBands(names: string | readonly string[]): ImageProxy {
@@ -56,7 +43,7 @@ export class ImageProxy {
   }
 
   /** Reduce over "bands" and/or "pixels" (both when no axis is given). */
-  reduce(fn: Reducer, axis?: AxisArg): ImageProxy | ImageryValues | ReturnType<typeof wrapNode> {
+  override reduce(fn: Reducer, axis?: AxisArg): ImageProxy | ImageryValues | ReturnType<typeof wrapNode> {
     const set = axisSet(axis, ["bands", "pixels"]);
     const B = set.has("bands"), P = set.has("pixels");
     if (B && P) return wrapNode(reduceNode(this.node, fn, [0, 1, 2], false, true));
@@ -65,25 +52,9 @@ export class ImageProxy {
     return new ImageProxy(n, this.properties, [oneBand(fn, n.dtype, `${fn} over bands`)]);
   }
 
-  min(axis?: AxisArg) { return this.reduce("min", axis); }
-  max(axis?: AxisArg) { return this.reduce("max", axis); }
-  mean(axis?: AxisArg) { return this.reduce("mean", axis); }
-  median(axis?: AxisArg) { return this.reduce("median", axis); }
-  sum(axis?: AxisArg) { return this.reduce("sum", axis); }
-  std(axis?: AxisArg) { return this.reduce("std", axis); }
-  count(axis?: AxisArg) { return this.reduce("count", axis); }
+  protected override result: Wrap = (a, geo) => new ImageResult(a, this.properties, bandInfoMap(retyped(this.bands, a.dtype)), geo);
 
-  private wrap = (a: ImageResult["ndarray"], geo: ImageResult["geocontext"]): ImageResult =>
-    new ImageResult(a, this.properties, bandInfoMap(retyped(this.bands, a.dtype)), geo);
-
-  compute(opts: ComputeOptions = {}): Promise<unknown> {
-    return computeImagery(this.node, opts, "compute", this.wrap);
-  }
-  inspect(opts: InspectOptions = {}): Promise<unknown> {
-    return computeImagery(this.node, opts, "inspect", this.wrap);
-  }
-
-  toString(): string {
+  override toString(): string {
     return `Image(bands ${this.bands.map((b) => b.name).join(", ")})`;
   }
 }
