@@ -158,3 +158,27 @@ t.test("Image.fromId, pickBands, and a reprojected read with bilinear resampling
   t.ok(b.ndarray.count() > 600, "most of the UTM box lies inside the image");
   t.throws(() => wf.Image.fromId("fx:i16_tiled_lzw_pred2", { resampler: "cubic" as never }), { name: "ProxyTypeError" });
 });
+
+t.test("reshape(-1) and broadcasts over imagery resolve their sizes once the GeoContext gives y and x", async (t) => {
+  const ic = wf.ImageCollection.fromId("synth", { limit: 2 }).pickBands("red nir");
+  const whole = (await ic.ndarray.compute({ geoctx: own })) as wf.MaskedNDArray;
+  const flat = ic.ndarray.get(1, 0).reshape(-1);
+  t.same(flat.known.shape, [-1], "unknown before a GeoContext");
+  const f = (await flat.compute({ geoctx: own })) as wf.MaskedNDArray;
+  t.same(f.shape, [SIZE * SIZE]);
+  const plane = SIZE * SIZE;
+  const values = (a: wf.MaskedNDArray, from: number, to: number): number[] => Array.from(a.data.subarray(from, to) as Uint16Array);
+  t.same(values(f, 0, plane), values(whole, 2 * plane, 3 * plane), "image 1, band red, row after row");
+  t.same(Array.from(f.mask), Array.from(whole.mask.subarray(2 * plane, 3 * plane)));
+  // an image broadcast against the collection: the broadcast's target is (2, 2, -1, -1) when built
+  const [, first] = wf.numpy.broadcast_arrays(ic.ndarray, ic.ndarray.get(0));
+  t.same(first!.known.shape, [2, 2, -1, -1]);
+  const b = (await first!.compute({ geoctx: own })) as wf.MaskedNDArray;
+  t.same(b.shape, [2, 2, SIZE, SIZE]);
+  t.same(values(b, 2 * plane, 4 * plane), values(whole, 0, 2 * plane), "image 1 repeats image 0");
+  // flatten, then a reduction over the flattened pixels
+  const total = (await ic.ndarray.get(0, 1).reshape(-1).max().compute({ geoctx: own })) as number;
+  let want = -Infinity;
+  for (let p = plane; p < 2 * plane; p++) if (whole.mask[p] === 0) want = Math.max(want, whole.data[p] as number);
+  t.equal(total, want, "max of image 0's nir");
+});
