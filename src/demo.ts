@@ -105,7 +105,8 @@ async function demo(opts: DemoOptions): Promise<DemoSummary> {
   // the composite is in memory now: writing it only encodes it
   const inMemory = wf.MaskedArray.from(value);
   await inMemory.compute({ geoctx, format: "geotiff", file: tif, progressBar: false });
-  await inMemory.compute({ geoctx, format: { type: "png", colormap: "rdylgn", scales: [[-0.2, 0.9]] }, file: png, progressBar: false });
+  // no fixed scale: the quicklook stretches the composite's own 2nd to 98th percentile over the colormap
+  await inMemory.compute({ geoctx, format: { type: "png", colormap: "rdylgn" }, file: png, progressBar: false });
   const written = seconds(t1);
 
   const clear = value.count();

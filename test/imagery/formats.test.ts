@@ -8,6 +8,7 @@ import * as wf from "../../src/index.js";
 import { synthProduct } from "../../src/imagery/catalog/synth.js";
 import { readProduct } from "../../src/imagery/catalog/store.js";
 import { parseNodata } from "../../src/imagery/catalog/header.js";
+import { colormapTable } from "../../src/imagery/png/colormap.js";
 
 const root = mkdtempSync(join(tmpdir(), "tesserae-catalog-"));
 const out = mkdtempSync(join(tmpdir(), "tesserae-out-"));
@@ -95,6 +96,35 @@ t.test("png: a colormapped one-band quicklook and an RGB one, masked pixels tran
   t.equal(raw.length, 60 * (60 * 4 + 1));
   await t.rejects(wf.ImageCollection.fromId("synth", { limit: 1 }).compute({ geoctx, format: "png" }), { name: "ProxyTypeError", message: /1 to 3 bands, got 4/ });
   await t.rejects(ndviComposite().compute({ geoctx, format: { type: "png", colormap: "jet" } }), { name: "ProxyTypeError" });
+});
+
+t.test("png without scales stretches each band from its 2nd to its 98th percentile: both ends of the colormap are used", async (t) => {
+  const bytes = (await ndviComposite().compute({ geoctx, format: { type: "png", colormap: "rdylgn" } })) as Uint8Array;
+  const png = Buffer.from(bytes);
+  const idat = png.indexOf("IDAT");
+  const raw = inflateSync(png.subarray(idat + 4, idat + 4 + png.readUInt32BE(idat - 4)));
+  const table = colormapTable("rdylgn");
+  const colour = (k: number): string => `${table[k * 3]},${table[k * 3 + 1]},${table[k * 3 + 2]}`;
+  const counts = new Map<string, number>();
+  let valid = 0;
+  const stride = 60 * 4 + 1;
+  for (let y = 0; y < 60; y++) {
+    const filter = raw[y * stride]!;
+    t.ok(filter === 0 || filter === 1, "no filter or Sub");
+    // undo Sub: each byte was stored as the difference to the byte one pixel to the left
+    if (filter === 1) for (let i = y * stride + 5; i < (y + 1) * stride; i++) raw[i] = (raw[i]! + raw[i - 4]!) & 255;
+    for (let x = 0; x < 60; x++) {
+      const o = y * stride + 1 + x * 4;
+      if (raw[o + 3] === 0) continue;
+      valid++;
+      const c = `${raw[o]},${raw[o + 1]},${raw[o + 2]}`;
+      counts.set(c, (counts.get(c) ?? 0) + 1);
+    }
+  }
+  t.ok(valid > 0);
+  // the lowest and highest 2 % clamp to the colormap's ends (each at least one pixel in 100)
+  t.ok((counts.get(colour(0)) ?? 0) >= valid / 100, "low end of the colormap");
+  t.ok((counts.get(colour(255)) ?? 0) >= valid / 100, "high end of the colormap");
 });
 
 t.test("an array computed without a GeoContext cannot be written as an image", async (t) => {
