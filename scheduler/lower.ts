@@ -11,7 +11,7 @@ import { alongParams } from "../src/graph/along.js";
 import { DEFAULT_BLOCK_OPTIONS, chunkedReductionBlockShape, elementwiseBlockShape, enumerateBlocks, reductionBlockShape, type Block, type BlockOptions } from "./blocks.js";
 import { chunksOf } from "./chunks.js";
 import { fuse, isFusable, type Fused } from "./fuse.js";
-import type { LeafSpec, OperandSpec, Plan, PlanBuffer, SourceLeafSpec, Task, TaskSpec } from "./task.js";
+import { isSourceLeaf, sourceScratchBytes, type LeafSpec, type OperandSpec, type Plan, type PlanBuffer, type SourceLeafSpec, type Task, type TaskSpec } from "./task.js";
 import type { SourceLeaf } from "./fuse.js";
 
 export class UnresolvedShapeError extends Error {
@@ -413,8 +413,20 @@ function castProgram(f: Fused, node: Node): Fused["program"] {
   return { nodes, nLeaves: f.program.nLeaves };
 }
 
+/** Task bytes counted a source leaf as one element per block element; count the scratch its read really takes. */
+function withSourceScratch(t: Task): Task {
+  const s = t.spec;
+  if (s.kernel !== "map" && s.kernel !== "reduce" && s.kernel !== "median" && s.kernel !== "along") return t;
+  let extra = 0;
+  for (const l of s.leaves) {
+    if (!isSourceLeaf(l)) continue;
+    extra += sourceScratchBytes(l) - sizeOf(l.shape) * DTYPES[l.source.dtype].bytes;
+  }
+  return extra === 0 ? t : { ...t, bytes: Math.max(0, t.bytes + extra) };
+}
+
 export function lower(root: Node, opts: Partial<BlockOptions> = {}): Plan {
   const l = new Lowering({ ...DEFAULT_BLOCK_OPTIONS, ...opts });
   const b = l.materialize(root);
-  return { buffers: l.buffers, tasks: l.tasks, result: b.id };
+  return { buffers: l.buffers, tasks: l.tasks.map(withSourceScratch), result: b.id };
 }

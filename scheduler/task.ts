@@ -2,7 +2,7 @@
  * Tasks are data: a key, a kernel name from a closed table, plain arguments, and the keys they wait on.
  * Buffers are named by id; the executor swaps ids for shared typed arrays when a task is sent.
  */
-import type { DTypeName } from "../src/core/dtype.js";
+import { DTYPES, type DTypeName } from "../src/core/dtype.js";
 import type { ReduceFn } from "../src/graph/ops.js";
 import type { Program } from "./program.js";
 import type { AlongParams } from "../src/graph/along.js";
@@ -67,6 +67,61 @@ export function sourceBox(l: SourceLeafSpec): { start: number[]; shape: number[]
   return { start: bs, shape: bz, axes };
 }
 
+/** The box a source leaf's block actually touches, not rounded out to chunks (same axes as `sourceBox`). */
+export function footprintBox(l: SourceLeafSpec): { start: number[]; shape: number[] } {
+  const start: number[] = [], shape: number[] = [];
+  l.axes.forEach((m, j) => {
+    const c = m.a >= 0 ? m.c + m.s * l.start[m.a]! : m.c;
+    const len = m.a >= 0 ? l.shape[m.a]! : 1;
+    if (len <= 0) {
+      start.push(c);
+      shape.push(0);
+      return;
+    }
+    const last = m.a >= 0 ? c + m.s * (len - 1) : c;
+    start.push(Math.min(c, last));
+    shape.push(Math.abs(last - c) + 1);
+  });
+  return { start, shape };
+}
+
+/**
+ * How a task reads a source leaf. When whole chunks would bring in much more than the block touches
+ * (a median over time of a stack chunked one image at a time reads a sliver of every chunk), the
+ * task reads just its footprint, a chunk at a time through one chunk of scratch: memory stays the
+ * footprint plus one chunk instead of growing with the chunks' size (rechunking in bounded memory).
+ */
+export function sourceReadPlan(l: SourceLeafSpec): { box: { start: number[]; shape: number[] }; axes: SourceAxis[]; viaChunk: boolean; bytes: number } {
+  const aligned = sourceBox(l);
+  const tight = footprintBox(l);
+  const item = DTYPES[l.source.dtype].bytes + (l.source.masked ? 1 : 0);
+  const vol = (s: readonly number[]) => s.reduce((a, b) => a * b, 1);
+  if (vol(aligned.shape) <= 2 * vol(tight.shape)) return { box: aligned, axes: aligned.axes, viaChunk: false, bytes: vol(aligned.shape) * item };
+  return { box: tight, axes: aligned.axes, viaChunk: true, bytes: (vol(tight.shape) + vol(l.source.chunks)) * item };
+}
+
+/** `sourceReadPlan(l).bytes` without building boxes: lowering asks this of every task (100,000 of them in big plans). */
+export function sourceScratchBytes(l: SourceLeafSpec): number {
+  let aligned = 1, tight = 1, chunk = 1;
+  for (let j = 0; j < l.axes.length; j++) {
+    const m = l.axes[j]!;
+    const ch = l.source.chunks[j]!;
+    chunk *= ch;
+    const len = m.a >= 0 ? l.shape[m.a]! : 1;
+    if (len <= 0) {
+      aligned = tight = 0;
+      continue;
+    }
+    const c = m.a >= 0 ? m.c + m.s * l.start[m.a]! : m.c;
+    const last = m.a >= 0 ? c + m.s * (len - 1) : c;
+    const lo = Math.min(c, last), hi = Math.max(c, last);
+    tight *= hi - lo + 1;
+    aligned *= Math.min(l.source.fullShape[j]!, (Math.floor(hi / ch) + 1) * ch) - Math.floor(lo / ch) * ch;
+  }
+  const item = DTYPES[l.source.dtype].bytes + (l.source.masked ? 1 : 0);
+  return aligned <= 2 * tight ? aligned * item : (tight + chunk) * item;
+}
+
 export type LeafSpec = OperandSpec | SourceLeafSpec;
 
 export function isSourceLeaf(l: LeafSpec): l is SourceLeafSpec {
@@ -87,6 +142,8 @@ export type TaskSpec =
       readonly outDType: DTypeName;
       /** Merge the dependencies' partials into this one (a chain keeps one partial alive per output block). */
       readonly merge?: boolean;
+      /** arg reductions: the block's global indices are base + Σ blockIndex[d] * strides[d]. */
+      readonly argIndex?: { readonly base: number; readonly strides: readonly number[] };
     }
   | {
       readonly kernel: "combine";

@@ -2,6 +2,7 @@
 // a Zarr input under a memory limit and reports its peak RSS before and after.
 //   node ooc-bounded-child.mjs <zarr> <limit>                 the mean over axis 0, returned
 //   node ooc-bounded-child.mjs <zarr> <limit> stream <out>    2x + 1, streamed to the Zarr array <out>
+//   node ooc-bounded-child.mjs <zarr> <limit> median          the median over axis 0 (every task cuts through all chunks)
 const wf = await import(new URL("../../dist/src/index.js", import.meta.url).href);
 
 const [path, limit, mode, out] = process.argv.slice(2);
@@ -14,7 +15,8 @@ if (mode === "stream") {
   const after = process.resourceUsage().maxRSS;
   process.stdout.write(JSON.stringify({ before, after }));
 } else {
-  const mean = await wf.Array.fromZarr(path).mean(0).compute();
+  const x = wf.Array.fromZarr(path);
+  const mean = await (mode === "median" ? x.median(0) : x.mean(0)).compute();
   const after = process.resourceUsage().maxRSS;
   process.stdout.write(JSON.stringify({ before, after, first: mean.data[0], last: mean.data[mean.data.length - 1], n: mean.data.length }));
 }

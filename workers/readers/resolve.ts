@@ -1,10 +1,12 @@
 /**
  * Read fusion, worker side: a source leaf becomes an operand over task-local scratch holding the
- * chunk-aligned box of the source that the task's block touches.
+ * box of the source that the task's block touches (chunk-aligned, or just the footprint read
+ * through one chunk of scratch when whole chunks would be mostly waste: see `sourceReadPlan`).
  */
 import { DTYPES, allocate, viewOf } from "../../src/core/dtype.js";
 import { cStrides } from "../../src/core/shape.js";
-import { sourceBox, type SourceLeafSpec } from "../../scheduler/task.js";
+import { sourceReadPlan, type SourceLeafSpec } from "../../scheduler/task.js";
+import { copyIntoRegion } from "./copy.js";
 import { enumerateBlocks } from "../../scheduler/blocks.js";
 import type { Operand } from "../codegen/loops.js";
 import { readerOf } from "./index.js";
@@ -27,23 +29,53 @@ function boxMemory(slot: number, bytes: number): ArrayBuffer | undefined {
   return b;
 }
 
-export async function readBox(source: SourceLeafSpec["source"], box: { start: readonly number[]; shape: readonly number[] }, slot = 0): Promise<{ data: Operand["data"]; mask: Uint8Array | undefined; strides: number[] }> {
-  const n = box.shape.reduce((a, b) => a * b, 1);
-  const cst = cStrides(box.shape);
-  const item = DTYPES[source.dtype].bytes;
-  const mem = boxMemory(2 * slot, n * item);
+/** Task-local memory for `n` elements of a source (and its mask), reused per slot when large. */
+function scratch(source: SourceLeafSpec["source"], n: number, slot: number): { data: Operand["data"]; mask: Uint8Array | undefined } {
+  const mem = boxMemory(2 * slot, n * DTYPES[source.dtype].bytes);
   const data = mem === undefined ? allocate(source.dtype, n, false) : viewOf(source.dtype, mem, 0, n);
   const maskMem = source.masked ? boxMemory(2 * slot + 1, n) : undefined;
   // a reused mask starts clear: readers may set only the masked elements
   const mask = source.masked ? (maskMem === undefined ? new Uint8Array(n) : new Uint8Array(maskMem, 0, n).fill(0)) : undefined;
+  return { data, mask };
+}
+
+/** Scratch slots past the leaves' own: one chunk, for reads that go through a chunk (`viaChunk`). */
+const CHUNK_SLOT = 1 << 16;
+
+/**
+ * Reads `box` of a source into task-local memory. Chunk-aligned boxes are read chunk by chunk
+ * straight into it; with `viaChunk` (a box that cuts through chunks) each chunk it touches is read
+ * whole into one chunk of scratch and only the part inside the box is copied.
+ */
+export async function readBox(
+  source: SourceLeafSpec["source"], box: { start: readonly number[]; shape: readonly number[] }, slot = 0, viaChunk = false,
+): Promise<{ data: Operand["data"]; mask: Uint8Array | undefined; strides: number[] }> {
+  const n = box.shape.reduce((a, b) => a * b, 1);
+  const cst = cStrides(box.shape);
+  const { data, mask } = scratch(source, n, slot);
   const target: Operand = { data, mask, offset: -box.start.reduce((s, v, d) => s + v * cst[d]!, 0), strides: cst };
   const reader = readerOf(source.reader);
-  if (n > 0) {
-    for (const blk of enumerateBlocks(box.shape, source.chunks.map((c, d) => Math.min(c, box.shape[d]!)))) {
-      const start = blk.start.map((s, d) => s + box.start[d]!);
-      const shape = blk.shape.map((s, d) => Math.min(s, source.fullShape[d]! - start[d]!));
-      await reader(source.params, { start, shape, fullShape: source.fullShape }, target);
+  if (n === 0) return { data, mask, strides: cst };
+  const chunks = source.chunks;
+  // the chunk grid cells the box touches
+  const first = box.start.map((s, d) => Math.floor(s / chunks[d]!));
+  const count = box.start.map((s, d) => Math.floor((s + box.shape[d]! - 1) / chunks[d]!) - first[d]! + 1);
+  const ccst = cStrides(chunks);
+  const cell = viaChunk ? scratch(source, chunks.reduce((a, b) => a * b, 1), CHUNK_SLOT + slot) : undefined;
+  for (const g of enumerateBlocks(count, count.map(() => 1))) {
+    const cstart = g.start.map((k, d) => (first[d]! + k) * chunks[d]!);
+    const cshape = cstart.map((s, d) => Math.min(chunks[d]!, source.fullShape[d]! - s));
+    if (cell === undefined) {
+      await reader(source.params, { start: cstart, shape: cshape, fullShape: source.fullShape }, target);
+      continue;
     }
+    if (cell.mask !== undefined) cell.mask.fill(0);
+    const into: Operand = { data: cell.data, mask: cell.mask, offset: -cstart.reduce((s, v, d) => s + v * ccst[d]!, 0), strides: ccst };
+    await reader(source.params, { start: cstart, shape: cshape, fullShape: source.fullShape }, into);
+    const lo = cstart.map((s, d) => Math.max(s, box.start[d]!));
+    const ext = lo.map((v, d) => Math.min(cstart[d]! + cshape[d]!, box.start[d]! + box.shape[d]!) - v);
+    const at = lo.reduce((s, v, d) => s + (v - cstart[d]!) * ccst[d]!, 0);
+    copyIntoRegion(cell.data.subarray(at), ccst, lo, ext, target, cell.mask?.subarray(at));
   }
   return { data, mask, strides: cst };
 }
@@ -52,11 +84,11 @@ export async function resolveLeaves(leaves: readonly (Operand | SourceLeafSpec)[
   return Promise.all(
     leaves.map(async (l, slot) => {
       if (!("source" in l)) return l;
-      const box = sourceBox(l);
-      const b = await readBox(l.source, box, slot);
+      const { box, axes, viaChunk } = sourceReadPlan(l);
+      const b = await readBox(l.source, box, slot, viaChunk);
       let offset = 0;
       const strides = new Array<number>(ndim).fill(0);
-      box.axes.forEach((ax, j) => {
+      axes.forEach((ax, j) => {
         offset += b.strides[j]! * (ax.c - box.start[j]!);
         if (ax.a >= 0) strides[ax.a]! += b.strides[j]! * ax.s;
       });
