@@ -9,6 +9,9 @@ import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import { mkdirSync } from "node:fs";
 import { getConfig } from "../config.js";
+// the public module registers the proxy classes that requests are wrapped in (a `tesserae serve`
+// process imports nothing else that does)
+import "../index.js";
 import { storeAt } from "../registry/embedded.js";
 import type { ServerContext } from "./context.js";
 import { statusOf } from "./errors.js";
