@@ -9,6 +9,8 @@ import type { ComputeOptions, InspectOptions } from "../compute/run.js";
 import type { AxisArg, Reducer } from "./axes.js";
 import { bandInfoMap, type BandDescription, type BandInfoMap } from "./results.js";
 import { computeImagery, type Wrap } from "./run.js";
+import type { PublishOptions } from "../registry/publish.js";
+import type { Workflow } from "../registry/workflow.js";
 
 export abstract class ImageryProxy<Reduced> {
   constructor(
@@ -48,6 +50,12 @@ export abstract class ImageryProxy<Reduced> {
   }
   inspect(opts: InspectOptions = {}): Promise<unknown> {
     return computeImagery(this.node, opts, "inspect", this.result);
+  }
+
+  /** Save as a versioned workflow: the graph with its properties and bands (the registry loads only when publishing). */
+  async publish(id: string, version: string, opts: PublishOptions = {}): Promise<Workflow> {
+    const { publish } = await import("../registry/publish.js");
+    return publish(this, id, version, opts);
   }
 }
 

@@ -13,7 +13,7 @@ import { configure } from "../../src/config.js";
 import { Client } from "../../src/client/client.js";
 import { synthProduct } from "../../src/imagery/catalog/synth.js";
 import { closeEmbeddedStores } from "../../src/registry/embedded.js";
-import { documentOf, publish } from "../../src/registry/publish.js";
+import { documentOf } from "../../src/registry/publish.js";
 import { loadAny, proxyOf } from "../../src/registry/proxy-of.js";
 import { testServer, type TestServer } from "../server/support.js";
 
@@ -63,7 +63,7 @@ t.test("Image and ImageCollection, embedded and through a server", async (t) => 
     for (const where of ["embedded", "server"] as const) {
       const opts = where === "server" ? { client } : {};
       const id = `me@example.com:img${i}`;
-      await publish(obj, id, "1.0.0", { ...opts, docstring: name });
+      await obj.publish(id, "1.0.0", { ...opts, docstring: name });
       const used = (await wf.use(id, "1.0.0", opts)) as wf.Image | wf.ImageCollection;
       t.equal(used.constructor, obj.constructor, `${name} (${where}): the same class`);
       t.same(used.properties, obj.properties, `${name} (${where}): properties`);
