@@ -6,17 +6,13 @@
 import { endianness } from "node:os";
 import { mkdir, rename, rm, stat, writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
-import { promisify } from "node:util";
-import { deflate, gzip } from "node:zlib";
-import { allocate } from "../core/dtype.js";
+import { DTYPES, allocate } from "../core/dtype.js";
 import { coerceElement } from "../core/ndarray.js";
 import { sizeOf } from "../core/shape.js";
 import { destinationError, tempSibling } from "./file.js";
 import { forEachRow, gridShape, type ChunkData } from "./grid.js";
-import { COMPRESSION_LEVEL, METADATA_FILES, chunkKey, zarrJsonV3, zarrayV2, type ZarrArrayInfo } from "./zarr-meta.js";
-
-const deflateAsync = promisify(deflate);
-const gzipAsync = promisify(gzip);
+import { bloscEncode } from "./blosc-encode.js";
+import { METADATA_FILES, chunkKey, zarrJsonV3, zarrayV2, type ZarrArrayInfo } from "./zarr-meta.js";
 
 export interface ZarrWritten {
   readonly type: "zarr";
@@ -103,8 +99,7 @@ export class ZarrWriter {
     if (this.closed) throw new Error("the zarr writer is closed");
     try {
       const raw = this.encodeChunk(index, chunk);
-      const opts = { level: COMPRESSION_LEVEL };
-      const bytes = this.version === 2 ? await deflateAsync(raw, opts) : await gzipAsync(raw, opts);
+      const bytes = bloscEncode(raw, DTYPES[this.info.dtype].bytes);
       const file = join(this.tmp, ...chunkKey(this.version, index).split("/"));
       if (this.version === 3) await mkdir(dirname(file), { recursive: true });
       await writeFile(file, bytes);
