@@ -1,10 +1,11 @@
 import t from "tap";
 import { execFile } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, writeFileSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, writeFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import * as wf from "../../src/index.js";
+import { writeRampStack } from "../support/raw-zarr.js";
 import { lower } from "../../scheduler/lower.js";
 import { evaluate } from "../../src/compute/evaluate.js";
 import { PoolExecutor } from "../../scheduler/executors/pool.js";
@@ -14,25 +15,11 @@ import type { Executor } from "../../scheduler/execute.js";
 const run = promisify(execFile);
 t.teardown(() => wf.shutdown());
 
-/** A raw (uncompressed) Zarr v2 float32 array of `n` planes; plane i holds the value i + position / size. */
-function writeZarr(dir: string, n: number, rows: number, cols: number): void {
-  mkdirSync(dir, { recursive: true });
-  writeFileSync(join(dir, ".zarray"), JSON.stringify({
-    zarr_format: 2, shape: [n, rows, cols], chunks: [1, rows, cols], dtype: "<f4",
-    compressor: null, fill_value: 0, order: "C", filters: null,
-  }));
-  const plane = new Float32Array(rows * cols);
-  for (let i = 0; i < n; i++) {
-    for (let k = 0; k < plane.length; k++) plane[k] = i + k / plane.length;
-    writeFileSync(join(dir, `${i}.0.0`), new Uint8Array(plane.buffer));
-  }
-}
-
 t.test("a 512 MiB Zarr input computes under a 32 MiB limit with bounded peak memory", async (t) => {
   const dir = mkdtempSync(join(tmpdir(), "tesserae-ooc-"));
   t.teardown(() => rmSync(dir, { recursive: true, force: true }));
   const n = 128, rows = 1024, cols = 1024; // 128 × 4 MiB = 512 MiB
-  writeZarr(join(dir, "x.zarr"), n, rows, cols);
+  writeRampStack(join(dir, "x.zarr"), n, rows, cols);
   // The child runs the built package with plain node: a TypeScript loader would compile the engine
   // in every worker thread and its memory would swamp the measurement.
   const dist = new URL("../../dist/src/index.js", import.meta.url).pathname;

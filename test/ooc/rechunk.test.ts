@@ -6,6 +6,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import * as wf from "../../src/index.js";
+import { writeRampStack } from "../support/raw-zarr.js";
 import { lower } from "../../scheduler/lower.js";
 import { isSourceLeaf, sourceBox, sourceReadPlan, sourceScratchBytes, type SourceLeafSpec } from "../../scheduler/task.js";
 
@@ -96,13 +97,7 @@ t.test("values across chunk grids equal the in-memory engine's (which the NumPy 
 t.test("a median over time of a 256 MiB stack runs under a 32 MiB limit", async (t) => {
   const path = join(dir, "big.zarr");
   const n = 64, rows = 1024, cols = 1024;
-  mkdirSync(path, { recursive: true });
-  writeFileSync(join(path, ".zarray"), JSON.stringify({ zarr_format: 2, shape: [n, rows, cols], chunks: [1, rows, cols], dtype: "<f4", compressor: null, fill_value: 0, order: "C", filters: null }));
-  const plane = new Float32Array(rows * cols);
-  for (let i = 0; i < n; i++) {
-    for (let k = 0; k < plane.length; k++) plane[k] = i + k / plane.length;
-    writeFileSync(join(path, `${i}.0.0`), new Uint8Array(plane.buffer));
-  }
+  writeRampStack(path, n, rows, cols);
   if (!existsSync(new URL("../../dist/src/index.js", import.meta.url).pathname)) {
     t.fail("dist/ is missing: run `npm run build` (npm ci builds it) before this test");
     return;

@@ -1,13 +1,14 @@
 /** The zarr destination streams: boxes of the result go to Zarr chunks as tasks finish, never a whole result. */
 import t from "tap";
 import { execFile } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import FileSystemStore from "@zarrita/storage/fs";
 import * as zarr from "zarrita";
 import * as wf from "../../src/index.js";
+import { writeRampStack } from "../support/raw-zarr.js";
 import { lower } from "../../scheduler/lower.js";
 import { streamLayout } from "../../scheduler/stream.js";
 import { evaluate, evaluateStreamed } from "../../src/compute/evaluate.js";
@@ -141,16 +142,7 @@ t.test("compute to a zarr destination: streamed or whole, the same array on disk
 t.test("a larger-than-limit result streams to Zarr in bounded memory", async (t) => {
   const src = join(dir, "big.zarr");
   const n = 64, rows = 1024, cols = 1024; // 256 MiB in, 256 MiB out
-  mkdirSync(src, { recursive: true });
-  writeFileSync(join(src, ".zarray"), JSON.stringify({
-    zarr_format: 2, shape: [n, rows, cols], chunks: [1, rows, cols], dtype: "<f4",
-    compressor: null, fill_value: 0, order: "C", filters: null,
-  }));
-  const plane = new Float32Array(rows * cols);
-  for (let i = 0; i < n; i++) {
-    for (let k = 0; k < plane.length; k++) plane[k] = i + k / plane.length;
-    writeFileSync(join(src, `${i}.0.0`), new Uint8Array(plane.buffer));
-  }
+  writeRampStack(src, n, rows, cols);
   const dist = new URL("../../dist/src/index.js", import.meta.url).pathname;
   if (!existsSync(dist)) {
     t.fail("dist/ is missing: run `npm run build` (npm ci builds it) before this test");
