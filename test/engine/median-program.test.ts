@@ -9,6 +9,7 @@ import t from "tap";
 import * as wf from "../../src/index.js";
 import { DTYPES, allocate, type DTypeName } from "../../src/core/dtype.js";
 import { MaskedNDArray, NDArray } from "../../src/core/ndarray.js";
+import { mergeExchange, NETWORK_MAX } from "../../workers/kernels/median-network.js";
 
 t.teardown(() => wf.shutdown());
 
@@ -84,3 +85,18 @@ for (const c of fixture.cases) {
     }
   });
 }
+
+t.test("the merge-exchange networks sort every 0-1 input (so, by the 0-1 principle, every input) up to 16 keys", async (t) => {
+  for (let n = 1; n <= 16; n++) {
+    const pairs = mergeExchange(n);
+    let unsorted = 0;
+    const a = new Uint8Array(n);
+    for (let bits = 0; bits < 1 << n; bits++) {
+      for (let i = 0; i < n; i++) a[i] = (bits >> i) & 1;
+      for (const [i, j] of pairs) if (a[j]! < a[i]!) [a[i], a[j]] = [a[j]!, a[i]!];
+      for (let i = 1; i < n; i++) if (a[i - 1]! > a[i]!) { unsorted++; break; }
+    }
+    t.equal(unsorted, 0, `${n} keys, ${pairs.length} comparators`);
+  }
+  t.ok(NETWORK_MAX >= 12, "a year of monthly images takes the network");
+});

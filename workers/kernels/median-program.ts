@@ -2,18 +2,18 @@
  * Median of a fused chain (NDVI of two masked bands, say) over reduced axes, a tile of output
  * elements at a time. The chain's generated loop writes a tile's values straight into a small
  * scratch with each output element's run side by side (reduced positions outer, the tile's
- * elements inner, so the leaves are read along their rows), and each run is then compacted past
- * its masked values, sorted in place and its middle taken. No whole-block temporary is built.
+ * elements inner, so the leaves are read along their rows); short runs then go through a sorting
+ * network (median-network.ts), long ones are compacted past their masked values and sorted. No
+ * whole-block temporary is built.
  */
 import { DTYPES } from "../../src/core/dtype.js";
 import type { PNode, Program } from "../../scheduler/program.js";
 import { compileMap, runCompiled, type Operand } from "../codegen/loops.js";
 import type { MedianArgs } from "./median.js";
+import { NETWORK_MAX, networkMedian } from "./median-network.js";
 
 /** Scratch values per tile: a tile's runs stay in L1 while they are sorted. */
 const TILE_VALUES = 2048;
-/** Runs longer than this are sorted by the typed-array sort instead of by insertion. */
-const INSERTION_MAX = 32;
 
 /** Whether this kernel takes the task: a program whose values are plain numbers. */
 export function programMedianApplies(a: Pick<MedianArgs, "program" | "outDType">): boolean {
@@ -29,24 +29,8 @@ function asFloat64(p: Program): Program {
   return { nodes, nLeaves: p.nLeaves };
 }
 
-function sortRun(a: Float64Array, lo: number, hi: number): void {
-  if (hi - lo > INSERTION_MAX) {
-    a.subarray(lo, hi).sort();
-    return;
-  }
-  for (let i = lo + 1; i < hi; i++) {
-    const x = a[i]!;
-    let j = i - 1;
-    while (j >= lo && a[j]! > x) {
-      a[j + 1] = a[j]!;
-      j--;
-    }
-    a[j + 1] = x;
-  }
-}
-
-/** Medians of `t` runs of `w` values (masked ones skipped) into `out` from `pos`, every `so`. */
-function selectRuns(s: Float64Array, sm: Uint8Array | undefined, t: number, w: number, out: Operand, pos: number, so: number, f32: boolean): void {
+/** Medians of `t` long runs of `w` values (masked ones skipped) into `out` from `pos`, every `so`. */
+function sortedRuns(s: Float64Array, sm: Uint8Array | undefined, t: number, w: number, out: Operand, pos: number, so: number, f32: boolean): void {
   const O = out.data as Float64Array | Float32Array;
   const OM = out.mask;
   for (let k = 0, lo = 0; k < t; k++, lo += w, pos += so) {
@@ -66,7 +50,7 @@ function selectRuns(s: Float64Array, sm: Uint8Array | undefined, t: number, w: n
     const count = n - lo;
     let med = NaN;
     if (count > 0 && !nan) {
-      sortRun(s, lo, n);
+      s.subarray(lo, n).sort();
       const h = lo + (count >> 1);
       med = count & 1 ? s[h]! : f32 ? Math.fround(Math.fround(s[h - 1]! + s[h]!) / 2) : (s[h - 1]! + s[h]!) / 2;
     }
@@ -100,6 +84,7 @@ export function runProgramMedian(args: MedianArgs): void {
   ops.push({ data: s, mask: sm, offset: 0, strides: [...runStrides, w] });
   const fn = compileMap(prog, loopShape.length);
   const f32 = args.outDType === "float32";
+  const network = w >= 1 && w <= NETWORK_MAX ? networkMedian(w, masked) : undefined;
   const outInner = inner >= 0 ? out.strides[kept.length - 1]! : 0;
   const nOuter = outer.reduce((a, i) => a * shape[i]!, 1);
   const idx = new Array<number>(outer.length).fill(0);
@@ -115,7 +100,8 @@ export function runProgramMedian(args: MedianArgs): void {
       loopShape[loopShape.length - 1] = t;
       leaves.forEach((l, k) => (ops[k]!.offset = base[k]! + (inner >= 0 ? k0 * l.strides[inner]! : 0)));
       runCompiled(fn, ops, loopShape);
-      selectRuns(s, sm, t, w, out, pos + k0 * outInner, outInner, f32);
+      if (network !== undefined) network(s, sm, t, out.data, out.mask, pos + k0 * outInner, outInner, f32);
+      else sortedRuns(s, sm, t, w, out, pos + k0 * outInner, outInner, f32);
     }
     for (let j = outer.length - 1; j >= 0; j--) {
       if (++idx[j]! < shape[outer[j]!]!) break;
