@@ -50,14 +50,18 @@ export function lz4Compress(src: Uint8Array, from: number, to: number, out: Uint
   let ip = from;
   if (n >= MF_LIMIT + 1) {
     let misses = 0;
+    const oldest = b0 + from;
+    let seq = read32(src, ip);
     while (ip < mfLimit) {
-      const seq = read32(src, ip);
       const h = hash(seq);
       const stored = table[h]!;
       table[h] = ip + b0;
       const ref = stored - b0;
-      if (stored === 0 || stored < b0 + from || ip - ref > MAX_OFFSET || read32(src, ref) !== seq) {
-        ip += 1 + (misses++ >> SKIP_TRIGGER);
+      if (stored < oldest || ip - ref > MAX_OFFSET || read32(src, ref) !== seq) {
+        const step = 1 + (misses++ >> SKIP_TRIGGER);
+        ip += step;
+        // a step of 1 shifts one new byte in (ip + 3 < to while ip < mfLimit + step)
+        seq = step === 1 ? (seq >>> 8) | (src[ip + 3]! << 24) : read32(src, ip);
         continue;
       }
       misses = 0;
@@ -89,6 +93,7 @@ export function lz4Compress(src: Uint8Array, from: number, to: number, out: Uint
       anchor = e;
       // the position two before the match's end goes in the table too (helps runs)
       if (e - 2 < mfLimit) table[hash(read32(src, e - 2))] = e - 2 + b0;
+      seq = read32(src, ip);
     }
   }
   const lit = to - anchor;

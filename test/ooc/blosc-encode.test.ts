@@ -75,6 +75,19 @@ t.test("chunks round-trip through our decoder and numcodecs.js, within raw + hea
   }
 });
 
+t.test("long literal runs and long matches (length bytes past 15 + 255) round-trip", async (t) => {
+  const r = rng(9);
+  for (const run of [14, 15, 270, 271, 1000, 5000]) {
+    const raw = new Uint8Array(200_000);
+    // random runs of `run` bytes between zero runs of the same length, and a random tail
+    for (let i = 0; i < raw.length; i++) raw[i] = Math.floor(i / run) % 2 === 0 || i > raw.length - 300 ? Math.floor(r() * 256) : 0;
+    const enc = bloscEncode(raw, 1);
+    t.ok(enc.length < raw.length, `runs of ${run}: compressed (${enc.length} bytes)`);
+    const theirs = await codec.decode(enc);
+    t.ok(Buffer.from(theirs).equals(Buffer.from(raw)), `runs of ${run}: numcodecs.js decodes it`);
+  }
+});
+
 t.test("compressible data shrinks; random bytes are stored whole", async (t) => {
   const smooth = bytesOf(values("float32", 1 << 18, "smooth", 1));
   t.ok(bloscEncode(smooth, 4).length < 0.6 * smooth.length, "a smooth float32 ramp shrinks by more than 40 %");
