@@ -61,8 +61,11 @@ export function chunksOf(node: Node, memo: Map<Node, number[]> = new Map()): num
       out = Array.isArray(c) ? (c as number[]) : autoChunks(shape, item);
       break;
     }
-    case "map": case "cast": case "where": case "make_masked": case "getdata": case "getmask": case "filled": case "broadcast":
+    case "map": case "cast": case "where": case "make_masked": case "getdata": case "getmask": case "filled": case "check": case "broadcast":
       out = fromArgs();
+      break;
+    case "search":
+      out = chunksOf(node.args[0]!, memo);
       break;
     case "view": {
       const a = node.args[0]!;

@@ -124,6 +124,7 @@ function operandsOf(spec: TaskSpec): OperandSpec[] {
     case "along": return spec.out === null ? bufLeaves(spec.leaves) : [...bufLeaves(spec.leaves), spec.out];
     case "combine": return spec.out === null ? [] : [spec.out];
     case "take": return [spec.src, ...spec.indices, spec.out];
+    case "search": return [...bufLeaves(spec.leaves), spec.table, spec.out];
     case "read": return [spec.out];
     case "barrier": return [];
   }
@@ -136,8 +137,8 @@ function consumesResults(spec: TaskSpec): boolean {
 
 function wire(spec: Exclude<TaskSpec, { kernel: "barrier" }>, t: BufferTable, inputs: Partial[], onHeld: (bytes: number) => void, outTo?: Operand): WireTask {
   const op = (o: OperandSpec) => (outTo !== undefined && o === spec.out ? outTo : t.operand(o));
-  const ext = leafExtent(spec)!;
-  const leaf = (l: LeafSpec): Operand | SourceLeafSpec => (isSourceLeaf(l) ? l : t.readOperand(l, ext, onHeld));
+  const ext = leafExtent(spec);
+  const leaf = (l: LeafSpec): Operand | SourceLeafSpec => (isSourceLeaf(l) ? l : t.readOperand(l, ext!, onHeld));
   switch (spec.kernel) {
     case "map":
       return { kernel: "map", program: spec.program, shape: [...spec.shape], leaves: spec.leaves.map(leaf), out: op(spec.out) };
@@ -145,6 +146,7 @@ function wire(spec: Exclude<TaskSpec, { kernel: "barrier" }>, t: BufferTable, in
       return {
         kernel: "reduce", program: spec.program, shape: [...spec.shape], leaves: spec.leaves.map(leaf), reduced: [...spec.reduced],
         fn: spec.fn, ddof: spec.ddof, out: spec.out === null ? null : op(spec.out), outDType: spec.outDType, inputs,
+        ...(spec.argIndex === undefined ? {} : { argIndex: { base: spec.argIndex.base, strides: [...spec.argIndex.strides] } }),
       };
     case "combine":
       return { kernel: "combine", fn: spec.fn, ddof: spec.ddof, out: spec.out === null ? null : op(spec.out), outShape: [...spec.outShape], outDType: spec.outDType, inputs };
@@ -154,6 +156,12 @@ function wire(spec: Exclude<TaskSpec, { kernel: "barrier" }>, t: BufferTable, in
       return {
         kernel: "along", program: spec.program, shape: [...spec.shape], leaves: spec.leaves.map(leaf), reduced: [...spec.reduced],
         params: spec.params, qStride: spec.qStride, out: spec.out === null ? null : op(spec.out), outDType: spec.outDType,
+      };
+    case "search":
+      // read whole (no extent): the table is not laid over the block
+      return {
+        kernel: "search", program: spec.program, shape: [...spec.shape], leaves: spec.leaves.map((l) => (isSourceLeaf(l) ? l : op(l))),
+        table: op(spec.table), tableLength: spec.tableLength, mode: spec.mode, out: op(spec.out),
       };
     case "take":
       return {

@@ -5,6 +5,7 @@
  */
 import type { Node } from "../src/graph/node.js";
 import { isUfuncName, ufuncTypes } from "../src/graph/ufuncs.js";
+import type { CheckName } from "../src/graph/checks.js";
 import { resolveView, type ViewItem } from "../src/graph/view.js";
 import type { ConstValue, PNode, Program } from "./program.js";
 import type { PlanBuffer, SourceInfo } from "./task.js";
@@ -42,7 +43,7 @@ export interface Fused {
 /** Materializes a node that cannot be fused (a source, a reduction, a gather) and returns its buffer. */
 export type Materialize = (node: Node) => PlanBuffer;
 
-const FUSABLE = new Set(["const", "map", "cast", "where", "make_masked", "getdata", "getmask", "filled", "view", "broadcast", "transpose"]);
+const FUSABLE = new Set(["const", "map", "cast", "where", "make_masked", "getdata", "getmask", "filled", "check", "view", "broadcast", "transpose"]);
 
 export function isFusable(n: Node): boolean {
   return FUSABLE.has(n.op);
@@ -106,6 +107,11 @@ export function fuse(root: Node, materialize: Materialize): Fused {
         const x = emit(n.args[0]!, maps);
         const f = emit(n.args[1]!, []);
         r = push({ k: "filled", args: [x, f], dtype: n.dtype, masked: false });
+        break;
+      }
+      case "check": {
+        const [c, x] = n.args.map((a) => emit(a, argMap(n, a, maps))) as [number, number];
+        r = push({ k: "check", args: [c, x], error: n.attrs["error"] as CheckName, dtype: n.dtype, masked: n.masked });
         break;
       }
       case "broadcast":

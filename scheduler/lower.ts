@@ -6,8 +6,9 @@
 import { DTYPES } from "../src/core/dtype.js";
 import { cStrides, sizeOf } from "../src/core/shape.js";
 import type { Node } from "../src/graph/node.js";
-import type { ReduceFn } from "../src/graph/ops.js";
+import { isArgFn, type ReduceFn } from "../src/graph/ops.js";
 import { alongParams } from "../src/graph/along.js";
+import type { SearchMode } from "../src/graph/search.js";
 import { DEFAULT_BLOCK_OPTIONS, chunkedReductionBlockShape, elementwiseBlockShape, enumerateBlocks, reductionBlockShape, type Block, type BlockOptions } from "./blocks.js";
 import { chunksOf } from "./chunks.js";
 import { fuse, isFusable, type Fused } from "./fuse.js";
@@ -92,6 +93,9 @@ class Lowering {
       case "take":
         b = this.take(node);
         break;
+      case "search":
+        b = this.search(node);
+        break;
       case "concat":
         b = this.concat(node);
         break;
@@ -169,6 +173,15 @@ class Lowering {
       if (g === undefined) groups.set(gk, [blk]);
       else g.push(blk);
     }
+    // arg reductions: global index = C-order position over the reduced axes of x
+    const idxStrides = new Array<number>(x.shape.length).fill(0);
+    for (let i = x.shape.length - 1, st = 1; i >= 0; i--) {
+      if (!reduced[i]) continue;
+      idxStrides[i] = st;
+      st *= x.shape[i]!;
+    }
+    const argIndexOf = (blk: Block): { argIndex?: { base: number; strides: number[] } } =>
+      isArgFn(fn) ? { argIndex: { base: blk.start.reduce((s, v, d) => s + v * idxStrides[d]!, 0), strides: idxStrides } } : {};
     const finals: string[] = [];
     for (const [gk, g] of groups) {
       const first = g[0]!;
@@ -181,7 +194,7 @@ class Lowering {
       const base = (blk: Block, last: boolean): TaskSpec =>
         whole
           ? { kernel: "median", program: f.program, shape: blk.shape, leaves: this.leafOps(f, blk.start, blk.shape), reduced, out: outOp, outDType: node.dtype }
-          : { kernel: "reduce", program: f.program, shape: blk.shape, leaves: this.leafOps(f, blk.start, blk.shape), reduced, fn, ddof, out: last ? outOp : null, outDType: node.dtype };
+          : { kernel: "reduce", program: f.program, shape: blk.shape, leaves: this.leafOps(f, blk.start, blk.shape), reduced, fn, ddof, out: last ? outOp : null, outDType: node.dtype, ...argIndexOf(blk) };
       if (g.length === 1) {
         const key = this.key(node, whole ? "median" : "reduce", first.index);
         this.tasks.push({ key, deps, spec: base(first, true), bytes: sizeOf(first.shape) * item });
@@ -253,18 +266,22 @@ class Lowering {
     const reduced = x.shape.map((_, i) => axes.includes(i));
     const item = this.itemBytes(f, x);
     const deps = this.depsOf(f.leaves);
-    const bins = params.fn === "bincount";
+    // bincount and unique merge per-block partials (counts, sorted runs) in a combine tree
+    const merged = params.fn === "bincount" || params.fn === "unique";
     const chunks = chunksOf(x, this.chunkMemo);
-    const blocks = enumerateBlocks(x.shape, bins ? elementwiseBlockShape(x.shape, chunks, item, this.opts) : reductionBlockShape(x.shape, chunks, reduced, item, this.opts, true));
+    const blocks = enumerateBlocks(x.shape, merged ? elementwiseBlockShape(x.shape, chunks, item, this.opts) : reductionBlockShape(x.shape, chunks, reduced, item, this.opts, true));
     const lead = params.qList === true ? 1 : 0;
     const spec = (blk: Block, o: OperandSpec | null): TaskSpec => ({
       kernel: "along", program: f.program, shape: blk.shape, leaves: this.leafOps(f, blk.start, blk.shape), reduced, params,
       qStride: lead === 1 ? out.strides[0]! : 0, out: o, outDType: node.dtype,
     });
     const whole: OperandSpec = { buf: out.id, offset: 0, strides: out.strides };
-    if (bins && blocks.length > 1) {
+    if (merged && blocks.length > 1) {
+      const fn = params.fn === "unique" ? "unique" : "sum";
+      // a run holds at most its block's values; counts hold the bins
+      const partBytes = (n: number): number => (fn === "unique" ? sizeOf(x.shape) * DTYPES[x.dtype].bytes : sizeOf(node.shape) * 8 * n);
       let level = blocks.map((blk) => {
-        const key = this.key(node, "bins", blk.index);
+        const key = this.key(node, fn === "unique" ? "runs" : "bins", blk.index);
         this.tasks.push({ key, deps, spec: spec(blk, null), bytes: sizeOf(blk.shape) * item });
         return key;
       });
@@ -273,7 +290,7 @@ class Lowering {
         for (let i = 0; i < level.length; i += this.opts.fanIn) {
           const key = `${node.hash.slice(0, 12)}:combine:${depth}:${i / this.opts.fanIn}`;
           const o = level.length <= this.opts.fanIn ? whole : null;
-          this.tasks.push({ key, deps: level.slice(i, i + this.opts.fanIn), spec: { kernel: "combine", fn: "sum", ddof: 0, out: o, outShape: node.shape, outDType: node.dtype }, bytes: sizeOf(node.shape) * 8 * this.opts.fanIn });
+          this.tasks.push({ key, deps: level.slice(i, i + this.opts.fanIn), spec: { kernel: "combine", fn, ddof: 0, out: o, outShape: node.shape, outDType: node.dtype }, bytes: partBytes(this.opts.fanIn) });
           next.push(key);
         }
         level = next;
@@ -294,6 +311,38 @@ class Lowering {
       this.tasks.push({ key, deps, spec: spec(blk, o), bytes: sizeOf(blk.shape) * item });
       return key;
     });
+    return this.barrier(node, out, keys);
+  }
+
+  /** Elementwise blocks of x (its chain fused), each searching the whole sorted table. */
+  private search(node: Node): PlanBuffer {
+    const [x, table] = node.args as [Node, Node];
+    const f = fuse(x, this.materialize);
+    const tb = this.materialize(table);
+    const out = this.addBuffer(node);
+    const item = this.itemBytes(f, node);
+    const blockShape = elementwiseBlockShape(node.shape, chunksOf(node, this.chunkMemo), item, this.opts);
+    const deps = this.depsOf([...f.leaves, { buf: tb.id }]);
+    const keys: string[] = [];
+    for (const blk of enumerateBlocks(node.shape, blockShape)) {
+      const key = this.key(node, "search", blk.index);
+      this.tasks.push({
+        key,
+        deps,
+        spec: {
+          kernel: "search",
+          program: f.program,
+          shape: blk.shape,
+          leaves: this.leafOps(f, blk.start, blk.shape),
+          table: { buf: tb.id, offset: 0, strides: tb.strides },
+          tableLength: table.shape[0]!,
+          mode: node.attrs["mode"] as SearchMode,
+          out: { buf: out.id, offset: blk.start.reduce((s, v, d) => s + v * out.strides[d]!, 0), strides: out.strides },
+        },
+        bytes: sizeOf(blk.shape) * item,
+      });
+      keys.push(key);
+    }
     return this.barrier(node, out, keys);
   }
 

@@ -4,6 +4,7 @@
  */
 import type { DTypeName } from "../src/core/dtype.js";
 import type { UfuncName } from "../src/graph/ufuncs.js";
+import type { CheckName } from "../src/graph/checks.js";
 
 /** A constant as data: numbers (with "nan", "inf", "-inf"), bigints as decimal strings, booleans. */
 export type ConstValue = number | string | boolean;
@@ -17,7 +18,9 @@ export type PNode =
   | { readonly k: "make_masked"; readonly args: readonly [number, number]; readonly dtype: DTypeName; readonly masked: true }
   | { readonly k: "getdata"; readonly arg: number; readonly dtype: DTypeName; readonly masked: false }
   | { readonly k: "getmask"; readonly arg: number; readonly dtype: "bool"; readonly masked: false }
-  | { readonly k: "filled"; readonly args: readonly [number, number]; readonly dtype: DTypeName; readonly masked: false };
+  | { readonly k: "filled"; readonly args: readonly [number, number]; readonly dtype: DTypeName; readonly masked: false }
+  /** args[1] passed through; the kernel throws `error` (src/graph/checks.ts) where args[0] holds. */
+  | { readonly k: "check"; readonly args: readonly [number, number]; readonly error: CheckName; readonly dtype: DTypeName; readonly masked: boolean };
 
 export interface Program {
   /** SSA: each node refers to earlier ones by index; the last node is the result. */

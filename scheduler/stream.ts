@@ -27,6 +27,7 @@ export type StreamLayout = { readonly ok: true; readonly boxes: ReadonlyMap<stri
 function writeShape(spec: TaskSpec): readonly number[] | string {
   switch (spec.kernel) {
     case "map":
+    case "search":
       return spec.shape;
     case "reduce":
     case "median":

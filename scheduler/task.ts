@@ -6,6 +6,7 @@ import { DTYPES, type DTypeName } from "../src/core/dtype.js";
 import type { ReduceFn } from "../src/graph/ops.js";
 import type { Program } from "./program.js";
 import type { AlongParams } from "../src/graph/along.js";
+import type { SearchMode } from "../src/graph/search.js";
 
 /** A strided view of a plan buffer, in elements. */
 export interface OperandSpec {
@@ -146,8 +147,9 @@ export type TaskSpec =
       readonly argIndex?: { readonly base: number; readonly strides: readonly number[] };
     }
   | {
+      /** Merge the dependencies' partials (unique: sorted runs); write the result when `out` is given. */
       readonly kernel: "combine";
-      readonly fn: ReduceFn;
+      readonly fn: ReduceFn | "unique";
       readonly ddof: number;
       readonly out: OperandSpec | null;
       readonly outShape: readonly number[];
@@ -163,7 +165,7 @@ export type TaskSpec =
       readonly outDType: DTypeName;
     }
   | {
-      /** Whole-axis kernels (scan, quantile, unique, bincount); bincount with `out` null returns a sum partial. */
+      /** Whole-axis kernels (scan, quantile, unique, bincount); with `out` null bincount returns a sum partial, unique a sorted run. */
       readonly kernel: "along";
       readonly program: Program;
       readonly shape: readonly number[];
@@ -173,6 +175,18 @@ export type TaskSpec =
       readonly qStride: number;
       readonly out: OperandSpec | null;
       readonly outDType: DTypeName;
+    }
+  | {
+      /** Binary search of the fused chain's values in a sorted 1-d table (src/graph/search.ts). */
+      readonly kernel: "search";
+      readonly program: Program;
+      readonly shape: readonly number[];
+      readonly leaves: readonly LeafSpec[];
+      /** The whole table (every task reads all of it). */
+      readonly table: OperandSpec;
+      readonly tableLength: number;
+      readonly mode: SearchMode;
+      readonly out: OperandSpec;
     }
   | {
       readonly kernel: "take";

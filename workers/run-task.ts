@@ -11,17 +11,20 @@ import { runMedian, type MedianArgs } from "./kernels/median.js";
 import type { SourceLeafSpec } from "../scheduler/task.js";
 import { resolveLeaves } from "./readers/resolve.js";
 import { readerOf } from "./readers/index.js";
-import { combinePartials, finalize, runReduce, type Partial, type ReduceArgs } from "./kernels/reduce.js";
+import { combinePartials, finalize, runReduce, type CombineFn, type Partial, type ReduceArgs } from "./kernels/reduce.js";
 import { runTake, type TakeArgs } from "./kernels/take.js";
 import { runAlong, type AlongArgs } from "./kernels/along.js";
+import type { ArgIndex } from "./kernels/arg.js";
+import { runSearch, type SearchArgs } from "./kernels/search.js";
 
 /** A task whose buffer ids were replaced by typed arrays (what crosses to a worker). */
 export type WireTask =
   | { kernel: "map"; program: Program; shape: number[]; leaves: Leaf[]; out: Operand }
-  | { kernel: "reduce"; program: Program; shape: number[]; leaves: Leaf[]; reduced: boolean[]; fn: ReduceFn; ddof: number; out: Operand | null; outDType: DTypeName; inputs: Partial[] }
-  | { kernel: "combine"; fn: ReduceFn; ddof: number; out: Operand | null; outShape: number[]; outDType: DTypeName; inputs: Partial[] }
+  | { kernel: "reduce"; program: Program; shape: number[]; leaves: Leaf[]; reduced: boolean[]; fn: ReduceFn; ddof: number; out: Operand | null; outDType: DTypeName; inputs: Partial[]; argIndex?: ArgIndex }
+  | { kernel: "combine"; fn: CombineFn; ddof: number; out: Operand | null; outShape: number[]; outDType: DTypeName; inputs: Partial[] }
   | { kernel: "median"; program: Program; shape: number[]; leaves: Leaf[]; reduced: boolean[]; out: Operand; outDType: DTypeName }
   | ({ kernel: "along" } & Omit<AlongArgs, "leaves"> & { leaves: Leaf[] })
+  | ({ kernel: "search" } & Omit<SearchArgs, "leaves"> & { leaves: Leaf[] })
   | ({ kernel: "take" } & TakeArgs)
   | { kernel: "read"; reader: string; params: { readonly [k: string]: unknown }; start: number[]; shape: number[]; fullShape: number[]; out: Operand };
 
@@ -31,7 +34,7 @@ export type TaskOutput = Partial | null;
 export type Leaf = Operand | SourceLeafSpec;
 
 export function runTask(t: WireTask): TaskOutput | Promise<TaskOutput> {
-  if ((t.kernel === "map" || t.kernel === "reduce" || t.kernel === "median" || t.kernel === "along") && t.leaves.some((l: Leaf) => "source" in l)) {
+  if ((t.kernel === "map" || t.kernel === "reduce" || t.kernel === "median" || t.kernel === "along" || t.kernel === "search") && t.leaves.some((l: Leaf) => "source" in l)) {
     return resolveLeaves(t.leaves, t.shape.length).then((leaves) => runTask({ ...t, leaves } as WireTask));
   }
   switch (t.kernel) {
@@ -53,6 +56,9 @@ export function runTask(t: WireTask): TaskOutput | Promise<TaskOutput> {
       return null;
     case "along":
       return runAlong(t as AlongArgs);
+    case "search":
+      runSearch(t as SearchArgs);
+      return null;
     case "take":
       runTake(t);
       return null;

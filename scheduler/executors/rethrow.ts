@@ -6,7 +6,7 @@ import type { WireError } from "../../workers/run-task.js";
 const TRANSIENT_ERRNO: ReadonlySet<string> = new Set(["EAGAIN", "EBUSY", "EMFILE", "ENFILE", "ETIMEDOUT", "ECONNRESET", "EINTR"]);
 
 export function rethrow(e: WireError, key: string): JobComputeError {
-  const code = e.code !== undefined && TRANSIENT_ERRNO.has(e.code) ? "TRANSIENT" : e.name === "RangeError" ? "INVALID" : "COMPUTE";
+  const code = e.code !== undefined && TRANSIENT_ERRNO.has(e.code) ? "TRANSIENT" : e.name === "RangeError" || e.name === "ValueError" ? "INVALID" : "COMPUTE";
   const err = new JobComputeError(`${e.name}: ${e.message} (in task ${key})`, { taskKey: key, code });
   if (e.stack !== undefined) err.stack = `${err.name}: ${err.message}\n--- worker stack ---\n${e.stack}`;
   return err;

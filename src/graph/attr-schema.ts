@@ -7,6 +7,8 @@ import { isDTypeName } from "../core/dtype.js";
 import type { AttrValue, Attrs, Node } from "./node.js";
 import { REDUCE_FNS, type OpName, type ReduceFn } from "./ops.js";
 import { UFUNCS, isUfuncName } from "./ufuncs.js";
+import { CHECK_ERRORS, isCheckName } from "./checks.js";
+import { SEARCH_MODES, isSearchMode } from "./search.js";
 import { READERS } from "../../workers/readers/index.js";
 import { GraphDocumentError } from "./document.js";
 
@@ -121,6 +123,9 @@ const CHECKS: Partial<Record<OpName, Check>> = {
     if (args.length !== UFUNCS[fn].arity) bad(w, `function '${fn}' takes ${UFUNCS[fn].arity} arguments, got ${args.length}`);
   },
   cast: (a, _, w) => dtype(a["dtype"], w),
+  check: (a, _, w) => {
+    if (!isCheckName(a["error"])) bad(w, `unknown check ${JSON.stringify(a["error"] ?? null)}; known checks: ${Object.keys(CHECK_ERRORS).join(", ")}`);
+  },
   view: (a, _, w) => {
     const items = a["items"];
     if (!Array.isArray(items) || items.length > MAX_DIMS * 2) return bad(w, "attribute 'items' must be a list of view items");
@@ -144,6 +149,9 @@ const CHECKS: Partial<Record<OpName, Check>> = {
   },
   select: (a, args, w) => {
     if (a["axis"] !== undefined && a["axis"] !== null) int(a["axis"], w, "axis", 0, Math.max(ndimOf(args) - 1, 0));
+  },
+  search: (a, _, w) => {
+    if (!isSearchMode(a["mode"])) bad(w, `unknown search mode ${JSON.stringify(a["mode"] ?? null)}; known modes: ${SEARCH_MODES.join(", ")}`);
   },
   concat: (a, args, w) => void int(a["axis"], w, "axis", 0, Math.max(ndimOf(args) - 1, 0)),
 };

@@ -7,9 +7,11 @@ import { ProxyTypeError } from "../core/errors.js";
 import { shapeStr, sizeOf } from "../core/shape.js";
 import { broadcastShapes } from "./broadcast.js";
 import type { AttrValue, Attrs, Node, NodeType } from "./node.js";
-import type { OpName, ReduceFn } from "./ops.js";
+import { isArgFn, type OpName, type ReduceFn } from "./ops.js";
 import { isUfuncName, ufuncTypes } from "./ufuncs.js";
 import { inferAlong } from "./along.js";
+import { isCheckName } from "./checks.js";
+import { inferSearch } from "./search.js";
 import { resolveView, type ViewItem } from "./view.js";
 
 const arr = (shape: readonly number[], dtype: DTypeName, masked: boolean): NodeType => ({ kind: "array", shape, dtype, masked });
@@ -46,6 +48,10 @@ export function reduceDType(fn: ReduceFn, d: DTypeName): DTypeName {
     case "median":
       return DTYPES[d].kind === "f" ? d : "float64";
     case "count":
+    case "argmin":
+    case "argmax":
+    case "nanargmin":
+    case "nanargmax":
       return "int64";
     case "all":
     case "any":
@@ -101,6 +107,17 @@ export function inferType(op: OpName, args: readonly Node[], attrs: Attrs): Node
     case "filled":
       arity(op, args, 2);
       return arr(args[0]!.shape, args[0]!.dtype, false);
+    case "check": {
+      arity(op, args, 2);
+      const [c, x] = args as [Node, Node];
+      if (!isCheckName(attrs["error"])) throw new ProxyTypeError(`unknown check '${String(attrs["error"])}'`);
+      if (c.dtype !== "bool" || c.masked) throw new ProxyTypeError(`a check's condition must be unmasked bool, not ${c.masked ? "masked " : ""}${c.dtype}`);
+      const shape = broadcastShapes([c.shape, x.shape]);
+      if (shape.length !== x.shape.length || shape.some((s, i) => s !== x.shape[i] && x.shape[i] !== -1)) {
+        throw new ProxyTypeError(`check condition of shape ${shapeStr(c.shape)} does not match data of shape ${shapeStr(x.shape)}`);
+      }
+      return { kind: x.kind, shape: x.shape, dtype: x.dtype, masked: x.masked };
+    }
     case "view": {
       arity(op, args, 1);
       const r = resolveView(attrs["items"] as unknown as ViewItem[], args[0]!.shape);
@@ -139,12 +156,15 @@ export function inferType(op: OpName, args: readonly Node[], attrs: Attrs): Node
       const axes = numsAttr(attrs, "axes");
       const keep = attrs["keepdims"] === true;
       const shape = keep ? a.shape.map((s, i) => (axes.includes(i) ? 1 : s)) : a.shape.filter((_, i) => !axes.includes(i));
+      if (isArgFn(fn) && a.masked) throw new ProxyTypeError(`${fn} reduces unmasked data: fill the masked values first`);
       const masked = a.masked && fn !== "count";
       const kind = attrs["scalar"] === true ? "scalar" : "array";
       return { kind, shape, dtype: reduceDType(fn, a.dtype), masked };
     }
     case "along":
       return inferAlong(args, attrs);
+    case "search":
+      return inferSearch(args, attrs);
     case "take": {
       // pointwise gather: index arrays broadcast together and select along `axes`;
       // the broadcast index dims land at output position `at`

@@ -7,6 +7,8 @@ export type OpName =
   | "literal" | "source" | "param"
   // elementwise
   | "const" | "map" | "cast" | "where" | "make_masked" | "getdata" | "getmask" | "filled"
+  // a data-dependent error: passes its second argument through, fails where the first holds (checks.ts)
+  | "check"
   // movement (affine views: no data moves until a kernel reads through them)
   | "view" | "broadcast" | "transpose" | "reshape"
   // reductions
@@ -15,6 +17,8 @@ export type OpName =
   | "along"
   // data-dependent indexing
   | "take" | "select" | "compressed"
+  // binary search of each element in a sorted table (src/graph/search.ts)
+  | "search"
   // concatenation along an axis
   | "concat";
 
@@ -33,6 +37,7 @@ export const OP_CATEGORY: Readonly<Record<OpName, OpCategory>> = {
   getdata: "elementwise",
   getmask: "elementwise",
   filled: "elementwise",
+  check: "elementwise",
   view: "movement",
   broadcast: "movement",
   transpose: "movement",
@@ -42,6 +47,7 @@ export const OP_CATEGORY: Readonly<Record<OpName, OpCategory>> = {
   take: "indexing",
   select: "indexing",
   compressed: "indexing",
+  search: "indexing",
   concat: "join",
 };
 
@@ -58,6 +64,7 @@ export const OP_ARITY: Readonly<Record<OpName, { readonly min: number; readonly 
   getdata: { min: 1, max: 1 },
   getmask: { min: 1, max: 1 },
   filled: { min: 2, max: 2 },
+  check: { min: 2, max: 2 },
   view: { min: 1, max: 1 },
   broadcast: { min: 1, max: 1 },
   transpose: { min: 1, max: 1 },
@@ -67,6 +74,7 @@ export const OP_ARITY: Readonly<Record<OpName, { readonly min: number; readonly 
   take: { min: 2 },
   select: { min: 2, max: 2 },
   compressed: { min: 1, max: 1 },
+  search: { min: 2, max: 2 },
   concat: { min: 1 },
 };
 
@@ -79,9 +87,20 @@ export const isMovement = (op: OpName): boolean => OP_CATEGORY[op] === "movement
 export const isSource = (op: OpName): boolean => OP_CATEGORY[op] === "source";
 
 /** Reduction functions (the `fn` attr of `reduce` nodes). */
-export type ReduceFn = "sum" | "prod" | "min" | "max" | "mean" | "var" | "std" | "count" | "median" | "all" | "any";
+export type ReduceFn = "sum" | "prod" | "min" | "max" | "mean" | "var" | "std" | "count" | "median" | "all" | "any" | ArgFn;
 
-export const REDUCE_FNS: readonly ReduceFn[] = ["sum", "prod", "min", "max", "mean", "var", "std", "count", "median", "all", "any"];
+/**
+ * One-pass arg reductions: the int64 index of the extreme value, flat in C order over the reduced
+ * axes (first occurrence on ties; NaN wins for argmin/argmax, is skipped by the nan forms, which
+ * give -1 for a slice holding only NaN). Their input must be unmasked (numpy.ma fills it first).
+ */
+export type ArgFn = "argmin" | "argmax" | "nanargmin" | "nanargmax";
+
+export const ARG_FNS: readonly ArgFn[] = ["argmin", "argmax", "nanargmin", "nanargmax"];
+
+export const isArgFn = (fn: string): fn is ArgFn => (ARG_FNS as readonly string[]).includes(fn);
+
+export const REDUCE_FNS: readonly ReduceFn[] = ["sum", "prod", "min", "max", "mean", "var", "std", "count", "median", "all", "any", ...ARG_FNS];
 
 /** Reductions that need the whole reduced extent in one task (no associative combine). */
 export const WHOLE_AXIS_REDUCTIONS: ReadonlySet<ReduceFn> = new Set<ReduceFn>(["median"]);

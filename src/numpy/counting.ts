@@ -1,17 +1,18 @@
 /**
- * Counting and searching: bincount, histogram, digitize, isin, unique. Bin indices are fused
- * elementwise work; counting is the `along` op's bincount kernel; unique sorts in one task.
+ * Counting and searching: bincount, histogram, digitize, isin, unique. Equal-width bin indices are
+ * fused elementwise work; explicit edges, digitize and isin binary-search a sorted table (the
+ * `search` op: O(log bins) per element); counting is the `along` op's bincount kernel; unique sorts
+ * each block and merges the sorted runs in a combine tree.
  */
 import { DTYPES, floatResult, type DTypeName } from "../core/dtype.js";
 import { ProxyTypeError } from "../core/errors.js";
 import { sizeOf } from "../core/shape.js";
-import type { AttrValue, Node } from "../graph/node.js";
+import type { Node } from "../graph/node.js";
 import { make } from "../graph/make.js";
 import type { ArrayProxy } from "../proxy/array.js";
 import { castTo, checkOptions, nodeOf, plainNumber, requireKnown, wrap, type ArrayLike } from "./args.js";
-import { constOf, isFloatNode, ramp, uf } from "./nodes.js";
+import { constOf, getdata, isFloatNode, ramp, uf } from "./nodes.js";
 import { reduceNode } from "./reduce.js";
-import { reshapeNode } from "./shape.js";
 
 const proxy = (n: Node): ArrayProxy => wrap<ArrayProxy>(n);
 
@@ -35,11 +36,19 @@ function literalValues(n: Node): number[] | undefined {
   return Array.from(n.payload.data as Iterable<number | bigint>, Number);
 }
 
-/** Count of `bins` elements before each x (searchsorted: side right counts bins <= x). */
-function searchCount(x: Node, bins: Node, strict: boolean): Node {
-  const items: AttrValue[] = [...x.shape.map((): AttrValue => ["s", null, null, null]), ["n"]];
-  const xe = make("view", [x], { items });
-  return reduceNode("sum", uf(strict ? "lt" : "le", bins, xe), { axis: x.shape.length });
+/** The values of a 1-d node in reverse order (a view: nothing is copied until a kernel reads it). */
+const reversed = (n: Node): Node => make("view", [n], { items: [["s", null, null, -1]] });
+
+/**
+ * Computed bins can only be checked once they are known: the table becomes a `check` node that fails
+ * with NumPy's error where any edge is below the one before it (literal bins are checked here).
+ */
+function checkedIncreasing(b: Node): Node {
+  const n = b.shape[0]!;
+  if (n < 2) return b;
+  const head = make("view", [b], { items: [["s", 0, n - 1, null]] }), tail = make("view", [b], { items: [["s", 1, null, null]] });
+  const bad = reduceNode("any", uf("lt", tail, head), {});
+  return make("check", [bad, b], { error: "bins_not_monotonic" });
 }
 
 export function digitize(x: ArrayLike, bins: ArrayLike, opts: { right?: boolean } | boolean = {}): ArrayProxy {
@@ -50,19 +59,21 @@ export function digitize(x: ArrayLike, bins: ArrayLike, opts: { right?: boolean 
   const vals = literalValues(b);
   const increasing = vals === undefined || vals.every((v, i) => i === 0 || v >= vals[i - 1]!);
   if (vals !== undefined && !increasing && !vals.every((v, i) => i === 0 || v <= vals[i - 1]!)) throw new ProxyTypeError("bins must be monotonically increasing or decreasing");
-  let c = searchCount(xn, b, right);
-  if (!increasing) c = uf("sub", nb, c);
-  if (isFloatNode(xn)) c = make("where", [uf("isnan", xn), constOf(increasing ? nb : 0, "int64"), c], {});
-  return proxy(c);
+  // NumPy: searchsorted(bins, x, side) increasing, len(bins) - searchsorted(bins[::-1], x, side) decreasing
+  const table = getdata(b);
+  const mode = right ? "left" : "right";
+  const c = make("search", [xn, increasing ? table : reversed(table)], { mode });
+  return proxy(increasing ? c : uf("sub", nb, c));
 }
 
 export function isin(element: ArrayLike, testElements: ArrayLike, opts: { invert?: boolean; assume_unique?: boolean } = {}): ArrayProxy {
   checkOptions("isin", opts, ["invert", "assume_unique"]);
   const x = nodeOf(element);
-  let t = nodeOf(testElements);
-  if (t.shape.length !== 1) t = reshapeNode(t, [-1]);
-  const items: AttrValue[] = [...x.shape.map((): AttrValue => ["s", null, null, null]), ["n"]];
-  const hit = reduceNode("any", uf("eq", make("view", [x], { items }), t), { axis: x.shape.length });
+  const t = nodeOf(testElements);
+  requireKnown("isin", t);
+  // the sorted distinct test elements, each x found by binary search; like np.isin, the test
+  // elements' data counts whether masked or not
+  const hit = make("search", [x, uniqueNode(getdata(t))], { mode: "member" });
   return proxy(opts.invert === true ? uf("logical_not", hit) : hit);
 }
 
@@ -72,7 +83,12 @@ export function unique(ar: ArrayLike, opts: { return_index?: boolean; return_inv
   if (opts.axis !== undefined && opts.axis !== null) throw new ProxyTypeError("unique: axis is not supported");
   const x = nodeOf(ar);
   requireKnown("unique", x);
-  return proxy(make("compressed", [make("along", [x], { fn: "unique", axes: x.shape.map((_, i) => i) })], {}));
+  return proxy(uniqueNode(x));
+}
+
+/** Sorted distinct unmasked values of a whole array, 1-d (its length is known once computed). */
+function uniqueNode(x: Node): Node {
+  return make("compressed", [make("along", [x], { fn: "unique", axes: x.shape.map((_, i) => i) })], {});
 }
 
 export interface HistogramOptions {
@@ -133,10 +149,7 @@ export function histogram(a: ArrayLike, binsOrOpts: number | ArrayLike | Histogr
   const vals = literalValues(b);
   if (vals !== undefined && !vals.every((v, i) => i === 0 || v >= vals[i - 1]!)) throw new ProxyTypeError("`bins` must increase monotonically, when an array");
   const nb = b.shape[0]! - 1;
-  const bf = castTo(b, DTYPES[b.dtype].kind === "f" ? b.dtype : "float64");
-  const first = make("view", [bf], { items: [["i", 0]] }), last = make("view", [bf], { items: [["i", -1]] });
-  let idx = uf("sub", searchCount(x, bf, false), 1);
-  idx = make("where", [uf("eq", x, last), constOf(nb - 1, "int64"), idx], {});
-  idx = make("where", [uf("logical_and", uf("ge", x, first), uf("le", x, last)), idx, constOf(-1, "int64")], {});
+  const bf = castTo(getdata(b), DTYPES[b.dtype].kind === "f" ? b.dtype : "float64");
+  const idx = make("search", [x, vals === undefined ? checkedIncreasing(bf) : bf], { mode: "hist" });
   return [proxy(countBins(idx, nb)), proxy(b)];
 }

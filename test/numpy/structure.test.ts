@@ -68,11 +68,19 @@ t.test("products never materialize the broadcast operand", async (t) => {
   }
 });
 
-t.test("argmax is two fused reductions over the input", async (t) => {
-  const p = lower(np.argmax(x3, { axis: 1 }).node, PLAN);
-  const k = kernels(p);
-  t.notOk("map" in k, "no elementwise stage");
-  t.equal(written(p).length, 2, "the maximum, then the index");
+t.test("argmin/argmax read the input once: one partial per block, merged in the combine tree", async (t) => {
+  for (const ax of [1, null]) {
+    for (const [name, f] of [["argmax", np.argmax], ["argmin", np.argmin], ["nanargmax", np.nanargmax]] as const) {
+      // tiny tasks, so the reduced axis spans several blocks
+      const p = lower(f(x3, { axis: ax }).node, { ...PLAN, maxTaskBytes: 64 });
+      const reads = p.tasks.filter((task) => task.spec.kernel === "reduce");
+      const elements = p.tasks.reduce((n, task) => n + (task.spec.kernel === "reduce" ? sizeOf(task.spec.shape) : 0), 0);
+      t.equal(elements, sizeOf(x3.node.shape), `${name} axis=${ax}: every input element is read by exactly one task`);
+      t.ok(reads.length > 1 && (kernels(p)["combine"] ?? 0) > 0, `${name} axis=${ax}: partials per block, combined`);
+      const big = written(p).filter((b) => sizeOf(b.shape) >= sizeOf(x3.node.shape));
+      t.same(big, [], `${name} axis=${ax}: nothing of the input's size is written`);
+    }
+  }
 });
 
 t.test("cumsum keeps the scan axis whole in each task, and the other axes follow the chunks", async (t) => {

@@ -104,11 +104,16 @@ function build(e: Expr, inputs: ArrayProxy[]): unknown {
   }
 }
 
+/** The case's expression built with the public API (throws the build-time errors). */
+export function buildCase(c: Case): unknown {
+  return build(c.expr, c.inputs.map(input));
+}
+
 /** Build the case's expression (errors here are build-time errors) and run it. */
 export async function runCase(c: Case, mode: "compute" | "inspect" = "compute"): Promise<Outcome> {
   let proxy: unknown;
   try {
-    proxy = build(c.expr, c.inputs.map(input));
+    proxy = buildCase(c);
   } catch (error) {
     return { ok: false, error, phase: "build" };
   }

@@ -30,6 +30,8 @@ export interface ErrJSON {
   error: string;
   /** A substring the error message must contain. */
   match: string;
+  /** When the error must come (default "build": a ProxyTypeError while building); "compute": a data-dependent error. */
+  phase?: "build" | "compute";
 }
 
 /**
@@ -294,9 +296,11 @@ export function checkOutcome(c: Case, o: Outcome): string[] {
   if (c.allowMasked !== undefined) tol.allowMasked = c.allowMasked;
   const e = c.expected;
   if (isErr(e)) {
-    if (o.ok) return [`expected ${e.error} (${JSON.stringify(e.match)}) while building, got ${describe(o.value)}`];
+    const phase = e.phase ?? "build";
+    const when = phase === "build" ? "building" : "computing";
+    if (o.ok) return [`expected ${e.error} (${JSON.stringify(e.match)}) while ${when}, got ${describe(o.value)}`];
     const out = compareError(e, o.error);
-    if (o.phase !== "build") out.push(`expected the error while building the expression, it came from compute`);
+    if (o.phase !== phase) out.push(`expected the error while ${when} the expression, it came from ${o.phase}`);
     return out;
   }
   if (!o.ok) {

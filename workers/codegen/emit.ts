@@ -94,6 +94,14 @@ export function emitElement(p: Program, index: (leaf: number) => string): Emitte
         lines.push(`const ${t} = ${masked[n.arg] ?? "0"};`);
         masked.push(null);
         break;
+      case "check": {
+        const [c, x] = n.args;
+        // the code is a key of the closed CHECK_ERRORS table, so it is safe to inline
+        lines.push(`if (t${c}) H.fail(${JSON.stringify(n.error)});`);
+        lines.push(`const ${t} = t${x};`);
+        masked.push(masked[x] ?? null);
+        break;
+      }
       case "filled": {
         const [x, f] = n.args;
         const mx = masked[x];

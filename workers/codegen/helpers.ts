@@ -1,5 +1,7 @@
 /** Scalar helpers the generated loops call as `H.name(...)`: NumPy's semantics where JS differs. */
 
+import { checkFailure, isCheckName } from "../../src/graph/checks.js";
+
 const I64_MIN = -(2n ** 63n);
 
 /** Float → integer as C casts do on x86 for in-range values (truncate); NaN and out-of-range give 0. */
@@ -148,9 +150,15 @@ function rint(x: number): number {
   return r - x === 0.5 && r % 2 !== 0 ? r - 1 : r;
 }
 
+/** A failed `check` node: throw its error from the closed table (src/graph/checks.ts). */
+function fail(code: string): never {
+  if (!isCheckName(code)) throw new Error(`unknown check ${code}`);
+  throw checkFailure(code);
+}
+
 export const H = {
   f2i, f2i64, f2u64, pyFloorDiv, pyMod, imod, bigFloorDiv, bigMod, bigPow, ipow,
   maximum, minimum, fmax, fmin, copysign, signbit, nextafter, nextafter32, spacing, spacing32,
-  logaddexp, logaddexp2, shl, shr, sign, rint,
+  logaddexp, logaddexp2, shl, shr, sign, rint, fail,
 };
 export type Helpers = typeof H;

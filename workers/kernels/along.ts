@@ -8,7 +8,7 @@ import { runQuantile } from "./quantile.js";
 import { finalize, type Partial } from "./reduce.js";
 import { evalRegion } from "./region.js";
 import { runScan } from "./scan.js";
-import { runUnique } from "./unique.js";
+import { runUnique, uniqueRun } from "./unique.js";
 
 export interface AlongArgs {
   program: Program;
@@ -36,7 +36,9 @@ export function runAlong(a: AlongArgs): Partial | null {
       runQuantile(r, a.shape, a.reduced, p.q ?? [], a.qStride, p.skipnan === true, a.out!, a.outDType);
       return null;
     case "unique":
-      runUnique(r, a.out!);
+      // one block among several returns its sorted run for the merge tree
+      if (a.out === null) return uniqueRun(r);
+      runUnique(r, a.out);
       return null;
     case "bincount": {
       const part = binPartial(r, p.length!, p.drop === true);

@@ -3,7 +3,9 @@
  * an associative combine of partials (Chan et al. for moments), and a finalize that writes results.
  */
 import { DTYPES, allocate, type DTypeName, type TypedArray } from "../../src/core/dtype.js";
-import type { ReduceFn } from "../../src/graph/ops.js";
+import { isArgFn, type ReduceFn } from "../../src/graph/ops.js";
+import { combineArg, finalizeArg, runArgPartial, type ArgIndex, type ArgPartial } from "./arg.js";
+import { mergeRuns, writeUnique, type UniqueRun } from "./unique.js";
 import type { PNode, Program } from "../../scheduler/program.js";
 import { coalesce } from "../codegen/coalesce.js";
 import { isCContiguous } from "../../src/core/shape.js";
@@ -16,12 +18,19 @@ export function partialFnOf(fn: ReduceFn): PartialFn {
     case "sum": case "mean": return "sum";
     case "var": case "std": return "moments";
     case "median": throw new Error("median has no partial form");
+    case "argmin": case "argmax": case "nanargmin": case "nanargmax": throw new Error(`${fn} has its own partial (arg.ts)`);
     default: return fn;
   }
 }
 
-/** Partial results for one output region: accumulators plus the number of values behind each. */
-export interface Partial {
+/** Partial results for one output region: accumulators, or an arg reduction's (value, index) pairs. */
+export type Partial = AccPartial | ArgPartial | UniqueRun;
+
+/** What a combine task merges: a reduction's partials, or unique's sorted runs. */
+export type CombineFn = ReduceFn | "unique";
+
+/** Accumulators plus the number of values behind each. */
+export interface AccPartial {
   fn: PartialFn;
   /** sum/prod/min/max/all/any value, or the mean for moments. */
   a: TypedArray;
@@ -43,6 +52,8 @@ export interface ReduceArgs {
   /** Final output (written when this task covers the whole reduced extent), else the partial is returned. */
   out: Operand | null;
   outDType: DTypeName;
+  /** arg reductions: where this block's global indices start. */
+  argIndex?: ArgIndex;
 }
 
 function initValue(fn: PartialFn, d: DTypeName): number | bigint {
@@ -90,7 +101,7 @@ function accBuffer(home: PartialHome, slot: string, dtype: DTypeName, n: number)
   return view;
 }
 
-export function runPartial(args: ReduceArgs, home: PartialHome = "shared"): Partial {
+export function runPartial(args: ReduceArgs, home: PartialHome = "shared"): AccPartial {
   const pfn = partialFnOf(args.fn);
   const outShape = args.shape.filter((_, i) => !args.reduced[i]);
   const nOut = outShape.reduce((a, b) => a * b, 1);
@@ -135,7 +146,7 @@ export function runPartial(args: ReduceArgs, home: PartialHome = "shared"): Part
       runCompiled(f, tops.map((o, j) => ({ ...o, strides: c.strides[j]! })), c.shape, acc);
     }
   }
-  const part: Partial = { fn: pfn, a: acc.a, n: nPer };
+  const part: AccPartial = { fn: pfn, a: acc.a, n: nPer };
   if (acc.c !== undefined) part.c = acc.c;
   if (pfn === "moments") {
     // shifted sums → (mean, M2)
@@ -174,13 +185,16 @@ function accTiles(shape: readonly number[], reduced: readonly boolean[]): Block[
   return enumerateBlocks(shape, b);
 }
 
-const countAt = (p: Partial, i: number): number => (p.c !== undefined ? p.c[i]! : p.n);
+const isAcc = (p: Partial): p is AccPartial => !isArgFn(p.fn) && p.fn !== "unique";
+
+const countAt = (p: AccPartial, i: number): number => (p.c !== undefined ? p.c[i]! : p.n);
 
 /**
  * Merge `src` into `target` in place when both are unmasked float accumulators (the common case in
  * chains); false when the general combine is needed.
  */
 function mergeIntoFast(target: Partial, src: Partial): boolean {
+  if (target.fn !== src.fn || !isAcc(target) || !isAcc(src)) return false;
   if (target.c !== undefined || src.c !== undefined || typeof target.a[0] === "bigint" || target.fn !== src.fn) return false;
   const a = target.a as Float64Array, x = src.a as Float64Array;
   const n = a.length;
@@ -228,16 +242,19 @@ export function mergeChain(inputs: readonly Partial[], own: Partial): Partial {
 export function combinePartials(parts: readonly Partial[]): Partial {
   const first = parts[0]!;
   if (parts.length === 1) return first;
+  if (first.fn === "unique") return mergeRuns(parts as readonly UniqueRun[]);
+  if (!isAcc(first)) return combineArg(parts as readonly ArgPartial[]);
+  const accs = parts as readonly AccPartial[];
   const nOut = first.a.length;
   const fn = first.fn;
-  const anyCounts = parts.some((p) => p.c !== undefined);
+  const anyCounts = accs.some((p) => p.c !== undefined);
   const a = first.a.slice() as TypedArray;
   const c = anyCounts ? new Float64Array(nOut) : undefined;
   if (c !== undefined) for (let i = 0; i < nOut; i++) c[i] = countAt(first, i);
   const m2 = first.m2 !== undefined ? first.m2.slice() : undefined;
   let n = first.n;
-  for (let k = 1; k < parts.length; k++) {
-    const p = parts[k]!;
+  for (let k = 1; k < accs.length; k++) {
+    const p = accs[k]!;
     const pa = p.a;
     for (let i = 0; i < nOut; i++) {
       const ni = countAt(p, i);
@@ -265,14 +282,17 @@ export function combinePartials(parts: readonly Partial[]): Partial {
     }
     n += p.n;
   }
-  const out: Partial = { fn, a, n };
+  const out: AccPartial = { fn, a, n };
   if (c !== undefined) out.c = c;
   if (m2 !== undefined) out.m2 = m2;
   return out;
 }
 
 /** Write final values (and the mask: no values behind an element) into the output operand. */
-export function finalize(p: Partial, fn: ReduceFn, ddof: number, out: Operand, outShape: readonly number[], outDType: DTypeName): void {
+export function finalize(p: Partial, cfn: CombineFn, ddof: number, out: Operand, outShape: readonly number[], outDType: DTypeName): void {
+  if (p.fn === "unique") return writeUnique(p, out);
+  if (!isAcc(p)) return finalizeArg(p, out, outShape);
+  const fn = cfn as ReduceFn;
   const big = DTYPES[outDType].big;
   if (!big && p.c === undefined && out.mask === undefined && isCContiguous(out.strides, outShape) && finalizeFast(p, fn, ddof, out)) return;
   const n = outShape.length;
@@ -309,7 +329,7 @@ export function finalize(p: Partial, fn: ReduceFn, ddof: number, out: Operand, o
 }
 
 /** The common case (unmasked, contiguous output, ≤32-bit or float results) without per-element dispatch. */
-function finalizeFast(p: Partial, fn: ReduceFn, ddof: number, out: Operand): boolean {
+function finalizeFast(p: AccPartial, fn: ReduceFn, ddof: number, out: Operand): boolean {
   const o = out.data as Float64Array;
   const base = out.offset;
   const a = p.a;
@@ -340,9 +360,15 @@ function finalizeFast(p: Partial, fn: ReduceFn, ddof: number, out: Operand): boo
   }
 }
 
+function argIndexOf(args: ReduceArgs): ArgIndex {
+  if (args.argIndex === undefined) throw new Error(`${args.fn}: the task carries no index base`);
+  return args.argIndex;
+}
+
 export function runReduce(args: ReduceArgs, inputs: readonly Partial[] = []): Partial | null {
   // This task's own partial leaves the task only when nothing is merged or finalized here.
-  const own = runPartial(args, args.out === null && inputs.length === 0 ? "shared" : "scratch");
+  const home: PartialHome = args.out === null && inputs.length === 0 ? "shared" : "scratch";
+  const own = isArgFn(args.fn) ? runArgPartial(args.fn, args.program, args.shape, args.leaves, args.reduced, argIndexOf(args), home === "shared") : runPartial(args, home);
   const part = inputs.length === 0 ? own : mergeChain(inputs, own);
   if (args.out === null) return part;
   const outShape = args.shape.filter((_, i) => !args.reduced[i]);
