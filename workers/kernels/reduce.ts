@@ -8,7 +8,6 @@ import { combineArg, finalizeArg, runArgPartial, type ArgIndex, type ArgPartial 
 import { mergeRuns, writeUnique, type UniqueRun } from "./unique.js";
 import type { PNode, Program } from "../../scheduler/program.js";
 import { coalesce } from "../codegen/coalesce.js";
-import { isCContiguous } from "../../src/core/shape.js";
 import { enumerateBlocks, type Block } from "../../scheduler/blocks.js";
 import { simdReduce } from "./simd.js";
 import { accDType, compileMap, compileReduce, runCompiled, type Accumulators, type Operand, type PartialFn } from "../codegen/loops.js";
@@ -101,7 +100,21 @@ function accBuffer(home: PartialHome, slot: string, dtype: DTypeName, n: number)
   return view;
 }
 
-export function runPartial(args: ReduceArgs, home: PartialHome = "shared"): AccPartial {
+/**
+ * The incoming partial of a chain link, when this link can add its block straight into it (the
+ * same unmasked accumulator): no partial of its own and no merge pass over it afterwards.
+ */
+function continuable(args: ReduceArgs, inputs: readonly Partial[]): AccPartial | undefined {
+  if (inputs.length !== 1 || isArgFn(args.fn)) return undefined;
+  const p = inputs[0]!;
+  const last = args.program.nodes[args.program.nodes.length - 1]!;
+  const pfn = partialFnOf(args.fn);
+  if (!isAcc(p) || p.fn !== pfn || pfn === "moments" || last.masked || p.c !== undefined) return undefined;
+  const nOut = args.shape.reduce((a, s, i) => (args.reduced[i] ? a : a * s), 1);
+  return p.a.length === nOut && DTYPES[accDType(pfn, last.dtype)].ctor === p.a.constructor ? p : undefined;
+}
+
+export function runPartial(args: ReduceArgs, home: PartialHome = "shared", into?: AccPartial): AccPartial {
   const pfn = partialFnOf(args.fn);
   const outShape = args.shape.filter((_, i) => !args.reduced[i]);
   const nOut = outShape.reduce((a, b) => a * b, 1);
@@ -109,9 +122,9 @@ export function runPartial(args: ReduceArgs, home: PartialHome = "shared"): AccP
   const resDType = args.program.nodes[args.program.nodes.length - 1]!.dtype;
   const masked = args.program.nodes[args.program.nodes.length - 1]!.masked;
   const aType = accDType(pfn, resDType);
-  const acc: Accumulators = { a: accBuffer(home, "a", aType, nOut) };
+  const acc: Accumulators = { a: into?.a ?? accBuffer(home, "a", aType, nOut) };
   const init = initValue(pfn, resDType);
-  if (init !== 0 && init !== 0n) acc.a.fill(init as never);
+  if (into === undefined && init !== 0 && init !== 0n) acc.a.fill(init as never);
   if (masked) acc.c = accBuffer(home, "c", "float64", nOut) as Float64Array;
   // Accumulator index space: C-order over the output region, stride 0 on reduced axes.
   const accStrides = new Array<number>(args.shape.length).fill(0);
@@ -145,6 +158,10 @@ export function runPartial(args: ReduceArgs, home: PartialHome = "shared"): AccP
       const f = compileReduce(args.program, nd, pfn, innerReduced);
       runCompiled(f, tops.map((o, j) => ({ ...o, strides: c.strides[j]! })), c.shape, acc);
     }
+  }
+  if (into !== undefined) {
+    into.n += nPer;
+    return into;
   }
   const part: AccPartial = { fn: pfn, a: acc.a, n: nPer };
   if (acc.c !== undefined) part.c = acc.c;
@@ -294,7 +311,7 @@ export function finalize(p: Partial, cfn: CombineFn, ddof: number, out: Operand,
   if (!isAcc(p)) return finalizeArg(p, out, outShape);
   const fn = cfn as ReduceFn;
   const big = DTYPES[outDType].big;
-  if (!big && p.c === undefined && out.mask === undefined && isCContiguous(out.strides, outShape) && finalizeFast(p, fn, ddof, out)) return;
+  if (!big && p.c === undefined && out.mask === undefined && finalizeFast(p, fn, ddof, out, outShape)) return;
   const n = outShape.length;
   const idx = new Array<number>(n).fill(0);
   let pos = out.offset;
@@ -328,35 +345,52 @@ export function finalize(p: Partial, cfn: CombineFn, ddof: number, out: Operand,
   }
 }
 
-/** The common case (unmasked, contiguous output, ≤32-bit or float results) without per-element dispatch. */
-function finalizeFast(p: AccPartial, fn: ReduceFn, ddof: number, out: Operand): boolean {
-  const o = out.data as Float64Array;
-  const base = out.offset;
-  const a = p.a;
-  const n = p.a.length;
-  if (typeof a[0] === "bigint") return false;
-  const x = a as Float64Array;
+/**
+ * The common case (unmasked, ≤32-bit or float results) without per-element dispatch: the output is
+ * written a row (last axis) at a time, so a block of a larger result (strided rows) is fast too.
+ */
+function finalizeFast(p: AccPartial, fn: ReduceFn, ddof: number, out: Operand, outShape: readonly number[]): boolean {
+  if (typeof p.a[0] === "bigint" || fn === "count") return false;
+  const nd = outShape.length;
+  const rowLen = nd === 0 ? 1 : outShape[nd - 1]!;
+  const step = nd === 0 ? 1 : out.strides[nd - 1]!;
+  if (rowLen === 0 || p.a.length === 0) return true;
+  const rows = p.a.length / rowLen;
+  const idx = new Array<number>(Math.max(0, nd - 1)).fill(0);
+  let base = out.offset;
+  for (let r = 0; r < rows; r++) {
+    finalizeRow(p, fn, ddof, out.data as Float64Array, base, step, r * rowLen, rowLen);
+    for (let d = nd - 2; d >= 0; d--) {
+      base += out.strides[d]!;
+      if (++idx[d]! < outShape[d]!) break;
+      base -= out.strides[d]! * outShape[d]!;
+      idx[d] = 0;
+    }
+  }
+  return true;
+}
+
+/** One output row: `len` results from accumulator index `k0` to `o[base + i * step]`. */
+function finalizeRow(p: AccPartial, fn: ReduceFn, ddof: number, o: Float64Array, base: number, step: number, k0: number, len: number): void {
+  const x = p.a as Float64Array;
   switch (fn) {
     case "mean": {
       const inv = 1 / p.n;
-      if (p.n > 0 && Number.isFinite(inv) && (p.n & (p.n - 1)) === 0) for (let k = 0; k < n; k++) o[base + k] = x[k]! * inv;
-      else for (let k = 0; k < n; k++) o[base + k] = x[k]! / p.n;
-      return true;
+      if (p.n > 0 && Number.isFinite(inv) && (p.n & (p.n - 1)) === 0) for (let i = 0; i < len; i++) o[base + i * step] = x[k0 + i]! * inv;
+      else for (let i = 0; i < len; i++) o[base + i * step] = x[k0 + i]! / p.n;
+      return;
     }
     case "var": case "std": {
       const dof = p.n - ddof;
       const m2 = p.m2!;
-      for (let k = 0; k < n; k++) {
-        const v = dof > 0 ? m2[k]! / dof : NaN;
-        o[base + k] = fn === "std" ? Math.sqrt(v) : v;
+      for (let i = 0; i < len; i++) {
+        const v = dof > 0 ? m2[k0 + i]! / dof : NaN;
+        o[base + i * step] = fn === "std" ? Math.sqrt(v) : v;
       }
-      return true;
+      return;
     }
-    case "count":
-      return false;
     default:
-      for (let k = 0; k < n; k++) o[base + k] = x[k]!;
-      return true;
+      for (let i = 0; i < len; i++) o[base + i * step] = x[k0 + i]!;
   }
 }
 
@@ -368,8 +402,9 @@ function argIndexOf(args: ReduceArgs): ArgIndex {
 export function runReduce(args: ReduceArgs, inputs: readonly Partial[] = []): Partial | null {
   // This task's own partial leaves the task only when nothing is merged or finalized here.
   const home: PartialHome = args.out === null && inputs.length === 0 ? "shared" : "scratch";
-  const own = isArgFn(args.fn) ? runArgPartial(args.fn, args.program, args.shape, args.leaves, args.reduced, argIndexOf(args), home === "shared") : runPartial(args, home);
-  const part = inputs.length === 0 ? own : mergeChain(inputs, own);
+  const into = continuable(args, inputs);
+  const own = isArgFn(args.fn) ? runArgPartial(args.fn, args.program, args.shape, args.leaves, args.reduced, argIndexOf(args), home === "shared") : runPartial(args, home, into);
+  const part = inputs.length === 0 || own === into ? own : mergeChain(inputs, own);
   if (args.out === null) return part;
   const outShape = args.shape.filter((_, i) => !args.reduced[i]);
   finalize(part, args.fn, args.ddof, args.out, outShape, args.outDType);
