@@ -4,7 +4,7 @@
  * largest value. Modes:
  * - `left` / `right`: searchsorted's count of table values < x (left) or <= x (right), int64;
  * - `hist`: histogram's bin of x for edges `table` (the last bin holds its right edge), -1 outside
- *   [table[0], table[n-1]] and for NaN, int64;
+ *   [table[0], table[n-1]] and for NaN, int32;
  * - `member`: whether x equals a table value (NaN never does), bool.
  * The table must be sorted ascending: callers sort it (unique) or check it (a `check` node).
  */
@@ -26,5 +26,7 @@ export function inferSearch(args: readonly Node[], attrs: Attrs): NodeType {
   if (!isSearchMode(mode)) throw new ProxyTypeError(`unknown search mode '${String(mode)}'`);
   if (table.shape.length !== 1) throw new ProxyTypeError(`a search table must be 1-d, not ${table.shape.length}-d`);
   if (table.masked) throw new ProxyTypeError("a search table must be unmasked");
-  return { kind: "array", shape: x.shape, dtype: mode === "member" ? "bool" : "int64", masked: x.masked };
+  // hist indices only feed bincount: int32 spares a BigInt per element
+  const dtype = mode === "member" ? "bool" : mode === "hist" ? "int32" : "int64";
+  return { kind: "array", shape: x.shape, dtype, masked: x.masked };
 }

@@ -19,22 +19,30 @@ export interface SearchArgs {
 
 type Value = number | bigint;
 
-/** NumPy's sort order: NaN after every number. Mixed bigint/number comparisons are exact in JS. */
-const lt = (a: Value, b: Value): boolean => a < b || (b !== b && a === a);
-
 export function runSearch(a: SearchArgs): void {
   const r = evalRegion(a.program, a.shape, a.leaves);
   const t = a.table.data, t0 = a.table.offset, ts = a.table.strides[0] ?? 1;
   const n = a.tableLength;
   const at = (i: number): Value => t[t0 + i * ts]!;
-  /** First index whose table value is > v (right) or >= v (left). */
+  // NumPy's sort order puts NaN after every number: numbers are searched among the table's numbers
+  // with plain comparisons (exact between bigint and number too); NaN values are answered directly
+  let nNum = n;
+  while (nNum > 0 && at(nNum - 1) !== at(nNum - 1)) nNum--;
+  /** First index whose table value is > v (right) or >= v (left), v not NaN. */
   const search = (v: Value, right: boolean): number => {
-    let lo = 0, hi = n;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      const m = at(mid);
-      if (right ? !lt(v, m) : lt(m, v)) lo = mid + 1;
-      else hi = mid;
+    let lo = 0, hi = nNum;
+    if (right) {
+      while (lo < hi) {
+        const mid = (lo + hi) >>> 1;
+        if (t[t0 + mid * ts]! <= v) lo = mid + 1;
+        else hi = mid;
+      }
+    } else {
+      while (lo < hi) {
+        const mid = (lo + hi) >>> 1;
+        if (t[t0 + mid * ts]! < v) lo = mid + 1;
+        else hi = mid;
+      }
     }
     return lo;
   };
@@ -48,22 +56,23 @@ export function runSearch(a: SearchArgs): void {
   for (let i = 0; i < data.length; i++) {
     const v = data[i]!;
     let res: number;
+    const nan = v !== v;
     switch (a.mode) {
       case "left":
-        res = search(v, false);
+        res = nan ? nNum : search(v, false);
         break;
       case "right":
-        res = search(v, true);
+        res = nan ? n : search(v, true);
         break;
       case "hist": {
         // bin i holds [edge i, edge i+1); the last bin also holds its right edge
-        const c = v !== v ? 0 : search(v, true);
+        const c = nan ? 0 : search(v, true);
         res = c === 0 ? -1 : c < n ? c - 1 : v === last ? n - 2 : -1;
         break;
       }
       case "member": {
-        const j = search(v, false);
-        res = v === v && j < n && !lt(v, at(j)) ? 1 : 0;
+        const j = nan ? n : search(v, false);
+        res = j < nNum && !(v < at(j)) ? 1 : 0;
         break;
       }
     }
