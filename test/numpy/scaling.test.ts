@@ -142,3 +142,25 @@ t.test("computed histogram edges are checked when known: NumPy's error if they d
   await t.rejects(bad.compute(), { name: "JobComputeError", message: /`bins` must increase monotonically, when an array/ });
   t.throws(() => np.histogram(data, { bins: [0, 2, 1] }), { name: "ProxyTypeError", message: /must increase monotonically/ }, "literal edges: at build time");
 });
+
+t.test("argmin/argmax over a file-backed source: chained partials give the in-memory indices", async (t) => {
+  const { mkdtempSync, writeFileSync, rmSync } = await import("node:fs");
+  const { tmpdir } = await import("node:os");
+  const { join } = await import("node:path");
+  const dir = mkdtempSync(join(tmpdir(), "tesserae-arg-"));
+  t.teardown(() => rmSync(dir, { recursive: true, force: true }));
+  const vals = new Float64Array(60 * 50).map((_, i) => ((i * 37) % 23) - 11);
+  vals[1234] = NaN;
+  vals[2222] = NaN;
+  const file = join(dir, "x.npy");
+  writeFileSync(file, new wf.NDArray(vals, [60, 50], "float64").toNpy());
+  const src = wf.Array.fromNpy(file, { chunks: [7, 9] });
+  const mem = wf.Array.from(vals, [60, 50], { chunks: [7, 9] });
+  for (const [name, f, o] of [["argmax", np.argmax, { axis: 0 }], ["argmin", np.argmin, {}], ["nanargmax", np.nanargmax, { axis: 0 }], ["nanargmin", np.nanargmin, {}]] as const) {
+    const p = lower(nodeOf(f(src, o)), TINY);
+    t.ok(p.tasks.some((task) => task.spec.kernel === "reduce" && task.spec.merge === true), `${name}: the plan chains partials`);
+    const { value: got } = await evaluate(nodeOf(f(src, o)), { executor: new InlineExecutor(), plan: TINY });
+    const { value: want } = await evaluate(nodeOf(f(mem, o)), { executor: new InlineExecutor() });
+    t.same(Array.from(got.data as BigInt64Array), Array.from(want.data as BigInt64Array), `${name}: same indices as in memory`);
+  }
+});
