@@ -1,35 +1,14 @@
 /**
  * A minimal WebAssembly binary writer: one memory, functions of i32 parameters, and the
  * instructions our kernels use (binary format facts from the WebAssembly core spec, with the
- * bulk-memory and fixed-width SIMD extensions that Node 20 supports).
+ * bulk-memory and fixed-width SIMD extensions that Node 20 supports). LEB128 integers come from
+ * the SIMD kernels' writer (codegen/wasm/binary.ts).
  */
+
+import { sleb, uleb } from "../../codegen/wasm/binary.js";
 
 export const I32 = 0x7f, I64 = 0x7e, V128 = 0x7b;
 export type ValType = typeof I32 | typeof I64 | typeof V128;
-
-function uleb(n: number): number[] {
-  const out: number[] = [];
-  do {
-    let b = n & 0x7f;
-    n >>>= 7;
-    if (n !== 0) b |= 0x80;
-    out.push(b);
-  } while (n !== 0);
-  return out;
-}
-
-function sleb(n: number): number[] {
-  const out: number[] = [];
-  for (;;) {
-    const b = n & 0x7f;
-    n >>= 7;
-    if ((n === 0 && (b & 0x40) === 0) || (n === -1 && (b & 0x40) !== 0)) {
-      out.push(b);
-      return out;
-    }
-    out.push(b | 0x80);
-  }
-}
 
 const vec = (items: number[][]): number[] => [...uleb(items.length), ...items.flat()];
 const name = (s: string): number[] => vec([...s].map((c) => [c.charCodeAt(0)]));
