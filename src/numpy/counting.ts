@@ -81,6 +81,8 @@ export function unique(ar: ArrayLike, opts: { return_index?: boolean; return_inv
   checkOptions("unique", opts, ["return_index", "return_inverse", "return_counts", "axis", "equal_nan"]);
   for (const k of ["return_index", "return_inverse", "return_counts"] as const) if (opts[k] === true) throw new ProxyTypeError(`unique: ${k} is not supported (values only)`);
   if (opts.axis !== undefined && opts.axis !== null) throw new ProxyTypeError("unique: axis is not supported");
+  // NaNs always collapse to one here (NumPy's default, equal_nan=True); keeping each NaN is not built
+  if (opts.equal_nan === false) throw new ProxyTypeError("unique: equal_nan=false is not supported (NaNs collapse to one, as with NumPy's default equal_nan=True)");
   const x = nodeOf(ar);
   requireKnown("unique", x);
   return proxy(uniqueNode(x));

@@ -143,6 +143,12 @@ t.test("computed histogram edges are checked when known: NumPy's error if they d
   t.throws(() => np.histogram(data, { bins: [0, 2, 1] }), { name: "ProxyTypeError", message: /must increase monotonically/ }, "literal edges: at build time");
 });
 
+t.test("unique(equal_nan=false) is refused rather than collapsing NaNs anyway", async (t) => {
+  const x = wf.Array.from(new Float64Array([NaN, 1, NaN]), [3]);
+  t.throws(() => np.unique(x, { equal_nan: false }), { name: "ProxyTypeError", message: /equal_nan=false is not supported/ });
+  t.same(Array.from(((await np.unique(x, { equal_nan: true }).compute()) as wf.NDArray).data as Float64Array), [1, NaN], "the default collapses NaNs, as NumPy does");
+});
+
 t.test("argmin/argmax over a file-backed source: chained partials give the in-memory indices", async (t) => {
   const { mkdtempSync, writeFileSync, rmSync } = await import("node:fs");
   const { tmpdir } = await import("node:os");
