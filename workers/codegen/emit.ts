@@ -6,7 +6,10 @@ import { DTYPES } from "../../src/core/dtype.js";
 import { UFUNCS } from "../../src/graph/ufuncs.js";
 import type { Program } from "../../scheduler/program.js";
 import { constLiteral } from "./literal.js";
+import { integerBounds, skipsRounding } from "./exact.js";
 import { cast, domainExpr, ufuncExpr } from "./templates.js";
+
+const PLAIN_OPS: Readonly<Record<string, string>> = { add: "+", sub: "-", mul: "*" };
 
 export interface EmittedElement {
   /** Statements to place inside the innermost loop. */
@@ -23,7 +26,9 @@ export function emitElement(p: Program, index: (leaf: number) => string): Emitte
   const lines: string[] = [];
   const prelude: string[] = [];
   const masked: (string | null)[] = [];
+  const bounds = integerBounds(p);
   p.nodes.forEach((n, i) => {
+    const exact = skipsRounding(p, bounds, i);
     const t = `t${i}`;
     const m = `m${i}`;
     switch (n.k) {
@@ -40,7 +45,7 @@ export function emitElement(p: Program, index: (leaf: number) => string): Emitte
         break;
       case "cast": {
         const src = p.nodes[n.arg]!;
-        lines.push(`const ${t} = ${cast(src.dtype, n.dtype, `t${n.arg}`)};`);
+        lines.push(`const ${t} = ${exact ? `t${n.arg}` : cast(src.dtype, n.dtype, `t${n.arg}`)};`);
         masked.push(masked[n.arg]!);
         break;
       }
@@ -48,9 +53,11 @@ export function emitElement(p: Program, index: (leaf: number) => string): Emitte
         const info = UFUNCS[n.fn];
         const args = n.args.map((a) => cast(p.nodes[a]!.dtype, n.compute, `t${a}`));
         const [a, b] = [args[0]!, args[1] ?? ""];
+        // an exact small-integer result needs no float32 rounding (exact.ts)
+        const expr = (x: string, y: string): string => (exact ? `(${x} ${PLAIN_OPS[n.fn]!} ${y})` : ufuncExpr(n.fn, n.compute, n.dtype, x, y));
         const ins = n.args.map((a) => masked[a]!).filter((x): x is string => x !== null);
         if (!n.masked) {
-          lines.push(`const ${t} = ${ufuncExpr(n.fn, n.compute, n.dtype, a, b)};`);
+          lines.push(`const ${t} = ${expr(a, b)};`);
           masked.push(null);
           break;
         }
@@ -58,7 +65,7 @@ export function emitElement(p: Program, index: (leaf: number) => string): Emitte
         lines.push(`const a${i} = ${a};`);
         if (info.arity === 2) lines.push(`const b${i} = ${b};`);
         const raw = `r${i}`;
-        lines.push(`const ${raw} = ${ufuncExpr(n.fn, n.compute, n.dtype, `a${i}`, info.arity === 2 ? `b${i}` : "")};`);
+        lines.push(`const ${raw} = ${expr(`a${i}`, info.arity === 2 ? `b${i}` : "")};`);
         const dom = domainExpr(n.fn, n.compute, `a${i}`, `b${i}`, raw);
         const parts = [...ins, ...(dom === undefined ? [] : [dom])];
         lines.push(`const ${m} = ${parts.length === 0 ? "0" : parts.join(" | ")};`);
