@@ -66,3 +66,30 @@ t.test("compiled chains give the bits of rounding after every op", async (t) => 
     }
   }
 });
+
+t.test("masked division of integer values masks exactly where numpy.ma's domain does", async (t) => {
+  const mleaf = (i: number): PNode => ({ k: "leaf", leaf: i, dtype: "int16", masked: true });
+  const mcast = (arg: number): PNode => ({ k: "cast", arg, dtype: "float32", masked: true });
+  const mop = (fn: "add" | "sub" | "div", a: number, b: number): PNode => ({ k: "map", fn, args: [a, b], compute: "float32", dtype: "float32", masked: true });
+  const p: Program = { nodes: [mleaf(0), mcast(0), mleaf(1), mcast(2), mop("sub", 3, 1), mop("add", 3, 1), mop("div", 4, 5)], nLeaves: 2 };
+  const values = EXTREMES["int16"]!;
+  const n = values.length * values.length;
+  const A = new Int16Array(n), B = new Int16Array(n);
+  values.forEach((x, i) => values.forEach((y, j) => ((A[i * values.length + j] = x), (B[i * values.length + j] = y))));
+  const out = new Float32Array(n), outMask = new Uint8Array(n);
+  const ops: Operand[] = [
+    { data: A, mask: new Uint8Array(n), offset: 0, strides: [1] },
+    { data: B, mask: new Uint8Array(n), offset: 0, strides: [1] },
+    { data: out, mask: outMask, offset: 0, strides: [1] },
+  ];
+  runCompiled(compileMap(p, 1), ops, [n]);
+  const wantMask = Uint8Array.from({ length: n }, (_, k) => {
+    const s = Math.fround(B[k]! - A[k]!), q = Math.fround(B[k]! + A[k]!);
+    // numpy.ma's safe-divide domain: |a| * tiny >= |b|, or a result that is not finite
+    return Math.abs(s) * 2.2250738585072014e-308 >= Math.abs(q) || !Number.isFinite(Math.fround(s / q)) ? 1 : 0;
+  });
+  t.ok(wantMask.some((m) => m === 1) && wantMask.some((m) => m === 0), "the extremes give both masked and unmasked quotients");
+  t.same(outMask, wantMask, "same mask");
+  const want = Float32Array.from({ length: n }, (_, k) => (wantMask[k] ? Math.fround(B[k]! - A[k]!) : reference("ndvi", A[k]!, B[k]!)));
+  t.same(new Uint32Array(out.buffer), new Uint32Array(want.buffer), "same bits, masked quotients keep the dividend");
+});

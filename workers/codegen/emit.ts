@@ -66,7 +66,9 @@ export function emitElement(p: Program, index: (leaf: number) => string): Emitte
         if (info.arity === 2) lines.push(`const b${i} = ${b};`);
         const raw = `r${i}`;
         lines.push(`const ${raw} = ${expr(`a${i}`, info.arity === 2 ? `b${i}` : "")};`);
-        const dom = domainExpr(n.fn, n.compute, `a${i}`, `b${i}`, raw);
+        // integer operands: |a| * tiny < 1 <= |b| unless b is 0, and the quotient is finite, so only b === 0 masks
+        const intDiv = n.fn === "div" && DTYPES[n.compute].kind === "f" && n.args.every((a) => bounds[a]! <= 2 ** 53);
+        const dom = intDiv ? `((b${i}) === 0 ? 1 : 0)` : domainExpr(n.fn, n.compute, `a${i}`, `b${i}`, raw);
         const parts = [...ins, ...(dom === undefined ? [] : [dom])];
         lines.push(`const ${m} = ${parts.length === 0 ? "0" : parts.join(" | ")};`);
         lines.push(`const ${t} = ${m} ? ${cast(n.compute, n.dtype, `a${i}`)} : ${raw};`);
