@@ -7,7 +7,7 @@ import { JobCancelled, JobComputeError, JobOOM, RetryError } from "../src/core/e
 import type { Partial } from "../workers/kernels/reduce.js";
 import type { TaskOutput, WireTask } from "../workers/run-task.js";
 import { BufferTable, type Storage } from "./storage.js";
-import { isSourceLeaf, type LeafSpec, type OperandSpec, type Plan, type Task, type TaskSpec } from "./task.js";
+import { isSourceLeaf, outOperand, type LeafSpec, type OperandSpec, type Plan, type Task, type TaskSpec } from "./task.js";
 import type { Operand } from "../workers/codegen/loops.js";
 import type { SourceLeafSpec } from "./task.js";
 import { allocate, DTYPES, type TypedArray } from "../src/core/dtype.js";
@@ -53,11 +53,6 @@ export interface ResultStream {
   readonly boxes: ReadonlyMap<string, OutBox>;
   /** Takes a finished box; it must not keep `block`'s arrays once the promise settles (they are reused). */
   write(block: ResultBlock): Promise<void>;
-}
-
-/** The operand a task writes, if any. */
-function outOperand(spec: TaskSpec): OperandSpec | null {
-  return spec.kernel === "barrier" ? null : spec.out;
 }
 
 /** The extent over which a task reads its buffer leaves (fused kernels read them over their block). */
@@ -357,8 +352,10 @@ function driveWith(
         const t = byKey.get(key)!;
         // Hold the next task back while memory is near the limit; one task always may run.
         const own = t.bytes + boxBytes(key);
-        if (t.spec.kernel !== "barrier") makeRoom(t, own + tableNeed(t));
-        if (t.spec.kernel !== "barrier" && running + writesPending > 0 && table.allocated + inflightBytes + own + tableNeed(t) > limit) break;
+        // makeRoom never spills the task's own operands, so what it needs from the table stays the same
+        const need = t.spec.kernel === "barrier" ? 0 : own + tableNeed(t);
+        if (t.spec.kernel !== "barrier") makeRoom(t, need);
+        if (t.spec.kernel !== "barrier" && running + writesPending > 0 && table.allocated + inflightBytes + need > limit) break;
         ready.pop();
         if (t.spec.kernel !== "barrier") readyWork--;
         if (t.spec.kernel === "barrier") {

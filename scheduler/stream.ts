@@ -10,7 +10,7 @@
  * whole result.
  */
 import { cStrides, sizeOf } from "../src/core/shape.js";
-import type { Plan, Task, TaskSpec } from "./task.js";
+import { outOperand, type Plan, type TaskSpec } from "./task.js";
 
 export interface OutBox {
   /** Where the box starts in the result, per axis. */
@@ -66,10 +66,6 @@ export function boxOf(shape: readonly number[], offset: number, strides: readonl
   return { start, shape: box, strides: axisOf.map((a) => (a < 0 ? 0 : bs[a]!)) };
 }
 
-function outOf(t: Task): { buf: number; offset: number; strides: readonly number[] } | null {
-  return t.spec.kernel === "barrier" ? null : t.spec.out;
-}
-
 /** Where each result-writing task's box lies, if every writer can be redirected and the boxes tile the result. */
 export function streamLayout(plan: Plan): StreamLayout {
   const res = plan.buffers[plan.result]!;
@@ -78,7 +74,7 @@ export function streamLayout(plan: Plan): StreamLayout {
   const boxes = new Map<string, OutBox>();
   let covered = 0;
   for (const t of plan.tasks) {
-    const out = outOf(t);
+    const out = outOperand(t.spec);
     if (out === null || out.buf !== res.id) continue;
     const ext = writeShape(t.spec);
     if (typeof ext === "string") return { ok: false, reason: ext };

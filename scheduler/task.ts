@@ -214,6 +214,11 @@ export type TaskSpec =
 
 export type KernelName = TaskSpec["kernel"];
 
+/** The operand a task writes, if any. */
+export function outOperand(spec: TaskSpec): OperandSpec | null {
+  return spec.kernel === "barrier" ? null : spec.out;
+}
+
 export interface Task {
   readonly key: string;
   readonly deps: readonly string[];
