@@ -34,11 +34,11 @@ export function chunkRegion(shape: readonly number[], chunks: readonly number[],
 
 /**
  * Calls `row(srcOffset, dstOffset, n)` for each contiguous last-axis run of a region of `outer`
- * (C order) copied to a C-ordered block of shape `block` at the block's origin.
+ * (C order) at `start`, copied to a C-ordered block of shape `block` at `at` (default its origin).
  */
 export function forEachRow(
   outer: readonly number[], start: readonly number[], region: readonly number[], block: readonly number[],
-  row: (src: number, dst: number, n: number) => void,
+  row: (src: number, dst: number, n: number) => void, at?: readonly number[],
 ): void {
   const nd = outer.length;
   if (nd === 0) return row(0, 0, 1);
@@ -47,10 +47,10 @@ export function forEachRow(
   const idx = new Array<number>(nd - 1).fill(0);
   const n = region[nd - 1]!;
   for (;;) {
-    let src = start[nd - 1]!, dst = 0;
+    let src = start[nd - 1]!, dst = at?.[nd - 1] ?? 0;
     for (let a = 0; a < nd - 1; a++) {
       src += (start[a]! + idx[a]!) * so[a]!;
-      dst += idx[a]! * sb[a]!;
+      dst += ((at?.[a] ?? 0) + idx[a]!) * sb[a]!;
     }
     row(src, dst, n);
     let a = nd - 2;

@@ -4,9 +4,9 @@
  * memory dropped) as soon as its last element arrives. Memory is bounded by the chunks partly filled.
  */
 import { allocate, type DTypeName, type TypedArray } from "../core/dtype.js";
-import { cStrides, sizeOf } from "../core/shape.js";
+import { sizeOf } from "../core/shape.js";
 import type { ResultBlock } from "../../scheduler/execute.js";
-import { chunkRegion, gridShape } from "./grid.js";
+import { chunkRegion, forEachRow, gridShape } from "./grid.js";
 import type { ZarrWriter } from "./zarr.js";
 
 interface Assembly {
@@ -21,23 +21,10 @@ function copyBox(
   dst: TypedArray, dstShape: readonly number[], to: readonly number[], ext: readonly number[],
   srcMask?: Uint8Array, dstMask?: Uint8Array,
 ): void {
-  const nd = ext.length;
-  if (sizeOf(ext) === 0) return;
-  const ss = cStrides(srcShape), ds = cStrides(dstShape);
-  const n = nd === 0 ? 1 : ext[nd - 1]!;
-  const idx = new Array<number>(Math.max(0, nd - 1)).fill(0);
-  for (;;) {
-    let s = nd === 0 ? 0 : from[nd - 1]!, d = nd === 0 ? 0 : to[nd - 1]!;
-    for (let a = 0; a < nd - 1; a++) {
-      s += (from[a]! + idx[a]!) * ss[a]!;
-      d += (to[a]! + idx[a]!) * ds[a]!;
-    }
+  forEachRow(srcShape, from, ext, dstShape, (s, d, n) => {
     dst.set(src.subarray(s, s + n) as never, d);
     if (srcMask !== undefined && dstMask !== undefined) dstMask.set(srcMask.subarray(s, s + n), d);
-    let a = nd - 2;
-    while (a >= 0 && ++idx[a]! === ext[a]!) idx[a--] = 0;
-    if (a < 0) return;
-  }
+  }, to);
 }
 
 export class ZarrBlockSink {
