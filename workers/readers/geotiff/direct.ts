@@ -7,6 +7,7 @@
 import type { Operand } from "../../codegen/loops.js";
 import { blockRows, decodeBlock } from "./block.js";
 import type { OpenRaster } from "./files.js";
+import { maskNodata } from "./nodata-mask.js";
 import type { Target } from "./sample.js";
 import type { AxisMaps } from "./separable.js";
 import { copyable, samplesOf, type SampleArray } from "./window.js";
@@ -47,7 +48,7 @@ function copyRun(src: SampleArray, s: number, step: number, n: number, out: Plai
     }
     return;
   }
-  for (let i = 0, k = s; i < n; i++, k += step) mask[o + i] = src[k] === nodata ? 1 : 0;
+  maskNodata(src, s, step, n, mask, o, nodata);
   // a nodata of 0 is already the 0 masked values hold
   if (nodata !== 0) for (let i = 0; i < n; i++) if (mask[o + i] !== 0) out[o + i] = 0;
 }
