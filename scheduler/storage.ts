@@ -4,6 +4,7 @@
  */
 import { allocate, DTYPES, type TypedArray } from "../src/core/dtype.js";
 import { sizeOf } from "../src/core/shape.js";
+import { arenaAddress } from "../src/core/arena.js";
 import type { Operand } from "../workers/codegen/loops.js";
 import type { OperandSpec, Plan, PlanBuffer } from "./task.js";
 import type { SpillStore } from "./spill.js";
@@ -161,7 +162,9 @@ export class BufferTable {
 
   operand(o: OperandSpec): Operand {
     const s = this.get(o.buf);
-    return { data: s.data, mask: s.mask, offset: o.offset, strides: o.strides };
+    const op: Operand = { data: s.data, mask: s.mask, offset: o.offset, strides: o.strides };
+    if (arenaAddress(s.data) !== undefined) op.arena = true;
+    return op;
   }
 
   /** Forget a buffer so its memory can be collected (aliases share the root's storage). */

@@ -9,12 +9,15 @@ import { runTaskSafely, type TaskOutput, type WireResult, type WireTask } from "
 import type { Executor } from "../execute.js";
 import { JobCancelled, JobComputeError } from "../../src/core/errors.js";
 import { rethrow } from "./rethrow.js";
+import { arenaForPool } from "../../src/core/arena.js";
 
 /** Tasks touching fewer bytes than this run inline. */
 export const INLINE_BYTES = 64 * 1024;
 
 let pool: Piscina | undefined;
 let poolSize = 0;
+/** Frees the arena scratch slots of the current pool's workers. */
+let releaseSlots: (() => void) | undefined;
 
 function workerFile(): URL {
   const ext = import.meta.url.endsWith(".ts") ? ".ts" : ".js";
@@ -23,18 +26,26 @@ function workerFile(): URL {
 
 export function getPool(threads: number): Piscina {
   if (pool !== undefined && poolSize === threads) return pool;
-  if (pool !== undefined) void pool.destroy();
+  if (pool !== undefined) void destroyPool();
+  // Each worker claims a scratch slot in the arena, so its SIMD kernels read arena data in place.
+  const arena = arenaForPool(threads);
+  releaseSlots = arena?.release;
   // workerData must be an object: web-worker (loaded by geotiff.js) reads it on import in any worker thread.
-  pool = new Piscina({ filename: workerFile().href, minThreads: threads, maxThreads: threads, idleTimeout: 60_000, workerData: {} });
+  const workerData = arena === undefined ? {} : { arena: arena.data };
+  pool = new Piscina({ filename: workerFile().href, minThreads: threads, maxThreads: threads, idleTimeout: 60_000, workerData });
   poolSize = threads;
   return pool;
 }
 
 export async function destroyPool(): Promise<void> {
   const p = pool;
+  const release = releaseSlots;
   pool = undefined;
   poolSize = 0;
+  releaseSlots = undefined;
   if (p !== undefined) await p.destroy();
+  // the slots are free for reuse only once no thread of that pool can write them
+  release?.();
 }
 
 let inFlight = 0;

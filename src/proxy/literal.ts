@@ -4,6 +4,7 @@
  */
 import { DTYPES, allocate, dtypeOfTypedArray, type DTypeName, type TypedArray } from "../core/dtype.js";
 import { ProxyTypeError } from "../core/errors.js";
+import { arenaCopyOf } from "../core/arena.js";
 import { coerceElement, type Element } from "../core/ndarray.js";
 import { shapeStr, sizeOf } from "../core/shape.js";
 import { contentToken, freshToken, type Node } from "../graph/node.js";
@@ -19,10 +20,19 @@ function isShared(a: TypedArray): boolean {
   return typeof SharedArrayBuffer !== "undefined" && a.buffer instanceof SharedArrayBuffer;
 }
 
-/** A shared copy of `a` (or `a` itself when it is already shared and exactly sized). */
+/** Copies at least this large go to the arena, where SIMD kernels read them in place. */
+const ARENA_MIN_BYTES = 256 << 10;
+
+/**
+ * A shared copy of `a` (or `a` itself when it is already shared). Large copies live in the arena
+ * (src/core/arena.ts) while it has room.
+ */
 export function toShared(a: TypedArray, dtype: DTypeName): TypedArray {
-  if (isShared(a) && dtypeOfTypedArray(a) === DTYPES[dtype].ctor.name.replace("Array", "").toLowerCase()) return a;
   if (isShared(a)) return a;
+  if (a.length * DTYPES[dtype].bytes >= ARENA_MIN_BYTES) {
+    const inArena = arenaCopyOf(a, dtype);
+    if (inArena !== undefined) return inArena;
+  }
   const out = allocate(dtype, a.length, true);
   out.set(a as never);
   return out;

@@ -13,7 +13,8 @@ import type { ConstValue, PNode, Program } from "../../scheduler/program.js";
 import { runMap } from "../../workers/kernels/map.js";
 import { runPartial, type ReduceArgs } from "../../workers/kernels/reduce.js";
 import type { Operand } from "../../workers/codegen/loops.js";
-import { forceSimd, simdRegions } from "../../workers/kernels/simd.js";
+import { forceSimd, simdRegions, simdStagedPieces } from "../../workers/kernels/simd.js";
+import { arenaCopyOf } from "../../src/core/arena.js";
 import { SIMD_UFUNCS } from "../../workers/codegen/wasm/ops.js";
 import { setSimdEnabled, simdEnabled, simdKernelCount } from "../../workers/codegen/wasm/runtime.js";
 import { uleb, sleb } from "../../workers/codegen/wasm/binary.js";
@@ -173,6 +174,45 @@ t.test("reductions: sums and moments along rows and along the innermost axis", a
         }
       }
     }
+  }
+});
+
+/** The leaves of `args` moved into the arena (read in place by the kernels), and the output too when given. */
+function inArena<T extends { leaves: Operand[] }>(args: T, d: Float): T {
+  return { ...args, leaves: args.leaves.map((l) => ({ ...l, data: arenaCopyOf(l.data, d)!, arena: true })) };
+}
+
+t.test("operands in the arena are read in place, with the same bits as staged ones", async (t) => {
+  for (const d of FLOATS) {
+    for (const [shape, reduced] of [[[5, 3, 2051], [true, false, false]], [[3, 2053], [false, true]], [[6, 4099], [true, true]]] as [number[], boolean[]][]) {
+      for (const fn of ["sum", "std"] as const) {
+        const staged = reduceArgs(ndviLike(d, 1), d, shape, reduced, fn);
+        const direct = inArena(staged, d);
+        const before = simdStagedPieces();
+        const a = both(() => runPartial(direct, "shared")).simd;
+        t.equal(simdStagedPieces(), before, `${fn} ${d} ${shape}: nothing copied into scratch`);
+        const b = runPartial(staged, "shared");
+        t.ok(simdStagedPieces() > before, "leaves outside the arena are staged (the counter can move)");
+        if (!reduced[reduced.length - 1]) {
+          t.equal(sameBits(a.a as Float64Array, b.a as Float64Array), null, `${fn} ${d} ${shape}: in place = staged, bit for bit`);
+          continue;
+        }
+        // whole runs instead of pieces: the lanes' partial sums split differently, equal to rounding
+        let worst = 0;
+        for (let i = 0; i < a.a.length; i++) worst = Math.max(worst, Math.abs((a.a[i] as number) - (b.a[i] as number)) / Math.max(1, Math.abs(b.a[i] as number)));
+        t.ok(worst < 1e-12, `${fn} ${d} ${shape}: in place = staged within 1e-12 (worst ${worst})`);
+      }
+    }
+    const p = ndviLike(d, 0.5);
+    const leaves: Operand[] = [0, 1].map((j) => ({ data: arenaCopyOf(values(d, 3 * 2100, 40 + j), d)!, offset: 7, strides: [2100, 1], arena: true }));
+    const before = simdStagedPieces();
+    const r = both(() => {
+      const out: Operand = { data: new (ctor(d))(3 * 2090), offset: 0, strides: [2090, 1] };
+      runMap({ program: p, shape: [3, 2090], leaves, out });
+      return out.data as Float32Array | Float64Array;
+    });
+    t.equal(simdStagedPieces(), before, `map ${d}: leaves read in place`);
+    t.equal(sameBits(r.simd, r.js), null, `map ${d}: in place = the JS loop, bit for bit`);
   }
 });
 

@@ -14,6 +14,8 @@ export interface Operand {
   mask?: Uint8Array | undefined;
   offset: number;
   strides: readonly number[];
+  /** `data` is a view into the arena (src/core/arena.ts) at its own byte offset: SIMD kernels read it in place. */
+  arena?: boolean;
 }
 
 type Compiled = (H: Helpers, ops: readonly Operand[], shape: readonly number[], acc: Accumulators | null) => void;

@@ -62,12 +62,16 @@ export interface FunctionDef {
   readonly body: readonly number[];
 }
 
-/** A module importing memory `env.mem` and exporting one function `run` with no results. */
-export function moduleBytes(f: FunctionDef): Uint8Array {
+/**
+ * A module importing memory `env.mem` and exporting one function `run` with no results. With
+ * `sharedMaxPages` the import is a shared memory of at most that many pages (the arena).
+ */
+export function moduleBytes(f: FunctionDef, sharedMaxPages?: number): Uint8Array {
   const type = [0x60, ...vec(f.params.map((p) => [p])), 0x00];
   const name = (s: string) => [...uleb(s.length), ...[...s].map((c) => c.charCodeAt(0))];
-  // memory import: limits flag 0 (min only), min 1 page
-  const imp = [...name("env"), ...name("mem"), 0x02, 0x00, 0x01];
+  // memory import limits: flag 0 (min 1 page), or flag 3 (shared, min 1 page, max)
+  const limits = sharedMaxPages === undefined ? [0x00, 0x01] : [0x03, 0x01, ...uleb(sharedMaxPages)];
+  const imp = [...name("env"), ...name("mem"), 0x02, ...limits];
   // locals compressed into runs of one type
   const runs: number[][] = [];
   for (const t of f.locals) {

@@ -41,7 +41,84 @@ class Locals {
   }
 }
 
-export function kernelBytes(p: Program, lane: Lane, mode: SimdMode): Uint8Array {
+const get = (i: number): number[] => [GET, ...uleb(i)];
+const set = (i: number): number[] => [SET, ...uleb(i)];
+const bump = (ptr: number, by: number): number[] => [...get(ptr), I32_CONST, ...sleb(by), I32_ADD, ...set(ptr)];
+
+/** A vector and a scalar local per program node. */
+interface NodeLocals {
+  vec: number[];
+  scl: number[];
+}
+
+function nodeLocals(p: Program, lane: Lane, loc: Locals): NodeLocals {
+  return { vec: p.nodes.map(() => loc.add(V128)), scl: p.nodes.map(() => loc.add(lane === "f32" ? F32 : F64)) };
+}
+
+/** The program's constants, hoisted: each as a scalar and a splat vector in its node's locals. */
+function constPrelude(p: Program, lane: Lane, nl: NodeLocals): number[] {
+  const out: number[] = [];
+  const isF32 = lane === "f32";
+  p.nodes.forEach((n, i) => {
+    if (n.k !== "const") return;
+    const c = constValue(n.value, n.dtype);
+    if (typeof c !== "number") throw new TypeError("SIMD constants are numbers");
+    const k = isF32 ? [F32_CONST, ...f32Bytes(c)] : [F64_CONST, ...f64Bytes(c)];
+    out.push(...k, ...set(nl.scl[i]!), ...k, ...simd(isF32 ? F32X4_SPLAT : F64X2_SPLAT), ...set(nl.vec[i]!));
+  });
+  return out;
+}
+
+/** The program on one vector (or one scalar) read at the pointer locals `ptrOf(leaf)`, into the node locals. */
+function evaluate(p: Program, lane: Lane, vector: boolean, ptrOf: (leaf: number) => number, nl: NodeLocals): number[] {
+  const out: number[] = [];
+  const dst = vector ? nl.vec : nl.scl;
+  const isF32 = lane === "f32";
+  p.nodes.forEach((n, i) => {
+    switch (n.k) {
+      case "leaf":
+        out.push(...get(ptrOf(n.leaf)), ...(vector ? [...simd(V_LOAD), ...mem(0)] : [isF32 ? F32_LOAD : F64_LOAD, ...mem(0)]), ...set(dst[i]!));
+        break;
+      case "const":
+        break;
+      case "map": {
+        const op = SIMD_UFUNCS[n.fn];
+        if (op === undefined) throw new Error(`no SIMD form of ${n.fn}`);
+        const [vop, sop] = op[lane];
+        const args = n.fn === "square" ? [n.args[0]!, n.args[0]!] : n.args;
+        for (const a of args) out.push(...get(dst[a]!));
+        out.push(...(vector ? simd(vop) : [sop]), ...set(dst[i]!));
+        break;
+      }
+      default:
+        throw new Error(`no SIMD form of ${n.k}`);
+    }
+  });
+  return out;
+}
+
+/** The vector in local `v` as float64x2 halves (float32 lanes widened: two halves). */
+function widen(lane: Lane, v: number, halves: readonly number[]): number[] {
+  if (lane === "f64") return [...get(v), ...set(halves[0]!)];
+  return [
+    ...get(v), ...simd(PROMOTE_LOW), ...set(halves[0]!),
+    ...get(v), ...get(v), ...simd(V_SHUFFLE), 8, 9, 10, 11, 12, 13, 14, 15, 8, 9, 10, 11, 12, 13, 14, 15,
+    ...simd(PROMOTE_LOW), ...set(halves[1]!),
+  ];
+}
+
+/** `block { loop { if cnt == 0 break; body; cnt -= 1; continue } }` */
+function countedLoop(cnt: number, body: readonly number[]): number[] {
+  return [
+    BLOCK, VOID, LOOP, VOID,
+    ...get(cnt), I32_EQZ, BR_IF, 1,
+    ...body,
+    ...get(cnt), I32_CONST, 1, I32_SUB, ...set(cnt),
+    BR, 0, END, END,
+  ];
+}
+
+export function kernelBytes(p: Program, lane: Lane, mode: SimdMode, sharedMaxPages?: number): Uint8Array {
   const L = p.nLeaves;
   const nOut = outPointers(mode);
   const nParams = 1 + L + nOut;
@@ -57,63 +134,17 @@ export function kernelBytes(p: Program, lane: Lane, mode: SimdMode): Uint8Array 
   const moments = mode.startsWith("moments");
 
   const cnt = loc.add(I32);
-  const vecLocal = p.nodes.map(() => loc.add(V128));
-  const sclLocal = p.nodes.map(() => loc.add(scalarT));
+  const nl = nodeLocals(p, lane, loc);
+  const vecLocal = nl.vec, sclLocal = nl.scl;
   const halves = [loc.add(V128), loc.add(V128)];
   const accA = [loc.add(V128), loc.add(V128)], accQ = [loc.add(V128), loc.add(V128)];
   const shV = loc.add(V128), sA = loc.add(F64), sQ = loc.add(F64), shS = loc.add(F64), x = loc.add(F64), d = loc.add(F64);
 
-  const prelude: number[] = [];
-  const get = (i: number) => [GET, ...uleb(i)];
-  const set = (i: number) => [SET, ...uleb(i)];
-  const bump = (ptr: number, by: number) => [...get(ptr), I32_CONST, ...sleb(by), I32_ADD, ...set(ptr)];
-
-  // constants: hoisted splats and scalars
-  p.nodes.forEach((n, i) => {
-    if (n.k !== "const") return;
-    const c = constValue(n.value, n.dtype);
-    if (typeof c !== "number") throw new TypeError("SIMD constants are numbers");
-    const k = isF32 ? [F32_CONST, ...f32Bytes(c)] : [F64_CONST, ...f64Bytes(c)];
-    prelude.push(...k, ...set(sclLocal[i]!), ...k, ...simd(isF32 ? F32X4_SPLAT : F64X2_SPLAT), ...set(vecLocal[i]!));
-  });
-
-  /** The program on one vector (or one scalar) at the current leaf pointers, into locals. */
-  const evaluate = (vector: boolean): number[] => {
-    const out: number[] = [];
-    const dst = vector ? vecLocal : sclLocal;
-    p.nodes.forEach((n, i) => {
-      switch (n.k) {
-        case "leaf":
-          out.push(...get(leafPtr(n.leaf)), ...(vector ? [...simd(V_LOAD), ...mem(0)] : [isF32 ? F32_LOAD : F64_LOAD, ...mem(0)]), ...set(dst[i]!));
-          break;
-        case "const":
-          break;
-        case "map": {
-          const op = SIMD_UFUNCS[n.fn];
-          if (op === undefined) throw new Error(`no SIMD form of ${n.fn}`);
-          const [vop, sop] = op[lane];
-          const args = n.fn === "square" ? [n.args[0]!, n.args[0]!] : n.args;
-          for (const a of args) out.push(...get(dst[a]!));
-          out.push(...(vector ? simd(vop) : [sop]), ...set(dst[i]!));
-          break;
-        }
-        default:
-          throw new Error(`no SIMD form of ${n.k}`);
-      }
-    });
-    return out;
-  };
+  const prelude = constPrelude(p, lane, nl);
+  const evaluateAt = (vector: boolean): number[] => evaluate(p, lane, vector, leafPtr, nl);
 
   const res = p.nodes.length - 1;
-  // the result as float64x2 halves (float32 lanes widened)
-  const toHalves = (): number[] =>
-    isF32
-      ? [
-          ...get(vecLocal[res]!), ...simd(PROMOTE_LOW), ...set(halves[0]!),
-          ...get(vecLocal[res]!), ...get(vecLocal[res]!), ...simd(V_SHUFFLE), 8, 9, 10, 11, 12, 13, 14, 15, 8, 9, 10, 11, 12, 13, 14, 15,
-          ...simd(PROMOTE_LOW), ...set(halves[1]!),
-        ]
-      : [...get(vecLocal[res]!), ...set(halves[0]!)];
+  const toHalves = (): number[] => widen(lane, vecLocal[res]!, halves);
   const nHalves = isF32 ? 2 : 1;
 
   const consumeVector = (): number[] => {
@@ -160,20 +191,14 @@ export function kernelBytes(p: Program, lane: Lane, mode: SimdMode): Uint8Array 
     return out;
   };
 
-  const loop = (body: number[]): number[] => [
-    BLOCK, VOID, LOOP, VOID,
-    ...get(cnt), I32_EQZ, BR_IF, 1,
-    ...body,
-    ...get(cnt), I32_CONST, 1, I32_SUB, ...set(cnt),
-    BR, 0, END, END,
-  ];
+  const loop = (body: number[]): number[] => countedLoop(cnt, body);
 
   const body: number[] = [...prelude];
   if (moments && !row) body.push(...get(SH), F64_LOAD, ...mem(0), ...set(shS), ...get(shS), ...simd(F64X2_SPLAT), ...set(shV));
   body.push(...get(N), I32_CONST, ...sleb(Math.log2(lanes)), I32_SHR_U, ...set(cnt));
-  body.push(...loop([...evaluate(true), ...consumeVector(), ...advance(lanes)]));
+  body.push(...loop([...evaluateAt(true), ...consumeVector(), ...advance(lanes)]));
   body.push(...get(N), I32_CONST, ...sleb(lanes - 1), I32_AND, ...set(cnt));
-  body.push(...loop([...evaluate(false), ...consumeScalar(), ...advance(1)]));
+  body.push(...loop([...evaluateAt(false), ...consumeScalar(), ...advance(1)]));
   if (!row && mode !== "map") {
     // out[0] += the lanes' totals and the tail's (q likewise)
     const hsum = (acc: readonly number[], scalar: number) => [
@@ -184,5 +209,6 @@ export function kernelBytes(p: Program, lane: Lane, mode: SimdMode): Uint8Array 
     body.push(...store(OUT, accA, sA));
     if (moments) body.push(...store(Q, accQ, sQ));
   }
-  return moduleBytes({ params: new Array<ValType>(nParams).fill(I32), locals: loc.types, body });
+  return moduleBytes({ params: new Array<ValType>(nParams).fill(I32), locals: loc.types, body }, sharedMaxPages);
 }
+

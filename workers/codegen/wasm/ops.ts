@@ -44,10 +44,13 @@ const JS_COST: Partial<Record<UfuncName, number>> = { div: 4, sqrt: 4 };
  * machine (JS → SIMD, ns): float32 sums: x 1.7 → 2.8, x*y 4.2 → 2.0, (x-y)/(x+y) 6.4 → 2.3;
  * float64 sums: x 1.8 → 2.7, x*y 3.3 → 3.4, x/y 4.9 → 3.4; float32 maps: x/y 3.4 → 3.6,
  * (x-y)/(x+y) 5.4 → 4.1; float64 maps lose in every case (the output is copied back out).
+ * With the leaves read in place (`inPlace`: they live in the arena) nothing is copied in: a
+ * reduction always wins (float32 (x-y)/(x+y) sums at 1.2 ns), a map unless it is a float64 copy.
  */
-export function simdPaysOff(p: Program, lane: Lane, kind: "map" | "reduce"): boolean {
+export function simdPaysOff(p: Program, lane: Lane, kind: "map" | "reduce", inPlace = false): boolean {
   let cost = 0;
   for (const n of p.nodes) if (n.k === "map") cost += JS_COST[n.fn] ?? 1;
+  if (inPlace) return kind === "reduce" || lane === "f32" || cost >= 4;
   if (kind === "map") return lane === "f32" && cost >= 6;
   return lane === "f32" ? cost >= 1 : cost >= 4;
 }

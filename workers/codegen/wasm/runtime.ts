@@ -1,27 +1,16 @@
 /**
  * This thread's WebAssembly memory and compiled SIMD kernels (cached by program signature and mode).
- * WebAssembly addresses only its own memory, so callers stage contiguous runs into it.
+ * Kernels import the arena (src/core/arena.ts) when this thread has a scratch slot in it: data
+ * already in the arena is then read in place, and only other data is staged into the slot. A
+ * thread without a slot stages everything into a private memory, as WebAssembly addresses only its own.
  */
 import { programSignature, type Program } from "../../../scheduler/program.js";
+import { ARENA_MAX_PAGES, SLOT_BYTES, threadScratch } from "../../../src/core/arena.js";
+import { Wasm, WASM_PAGE, type WasmMemory } from "../../../src/core/wasm-api.js";
 import { kernelBytes, type SimdMode } from "./kernel.js";
 import type { Lane } from "./ops.js";
 
 export type SimdRun = (n: number, ...pointers: number[]) => void;
-
-/** The part of the WebAssembly JS API used here (Node's global; the ES and node type libraries do not declare it). */
-interface WasmMemory {
-  readonly buffer: ArrayBuffer;
-  grow(pages: number): number;
-}
-interface WasmApi {
-  Memory: new (d: { initial: number }) => WasmMemory;
-  Module: new (bytes: Uint8Array) => object;
-  Instance: new (m: object, imports: object) => { readonly exports: { readonly [name: string]: unknown } };
-  validate(bytes: Uint8Array): boolean;
-}
-const Wasm = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
-
-const PAGE = 65536;
 
 /** Whether this runtime compiles 128-bit SIMD (Node ≥ 16.4 does); checked once per thread. */
 function detectSimd(): boolean {
@@ -48,27 +37,59 @@ export function setSimdEnabled(on: boolean): void {
   enabled = on && detectSimd();
 }
 
-let memory: WasmMemory | undefined;
-const kernels = new Map<string, SimdRun>();
-
-function memoryOf(): WasmMemory {
-  memory ??= new Wasm.Memory({ initial: 16 });
-  return memory;
+/** Where this thread's kernels stage data: the memory they import and the scratch region in it. */
+interface KernelMemory {
+  memory: WasmMemory;
+  /** Byte address of the scratch region. */
+  base: number;
+  /** The scratch region's size, or undefined when it grows on demand (private memory). */
+  limit: number | undefined;
+  /** The memory is the arena: operands with an arena address are read in place. */
+  arena: boolean;
 }
 
-/** This thread's kernel memory, grown to hold at least `bytes`. Views of an older buffer are stale after a grow. */
-export function simdMemory(bytes: number): ArrayBuffer {
-  const m = memoryOf();
-  const have = m.buffer.byteLength;
-  if (bytes > have) m.grow(Math.ceil((bytes - have) / PAGE));
-  return m.buffer;
+let kmem: KernelMemory | undefined;
+const kernels = new Map<string, SimdRun>();
+
+function kernelMemory(): KernelMemory {
+  if (kmem !== undefined) return kmem;
+  const s = threadScratch();
+  kmem = s === null
+    ? { memory: new Wasm.Memory({ initial: 16 }), base: 0, limit: undefined, arena: false }
+    : { memory: s.memory, base: s.at, limit: SLOT_BYTES, arena: true };
+  return kmem;
+}
+
+/** The kernels of this thread read arena operands in place. */
+export function simdReadsArena(): boolean {
+  return kernelMemory().arena;
+}
+
+/**
+ * This thread's scratch region, able to hold `bytes`, as the memory's current buffer and the
+ * region's byte address; null when it cannot (the caller runs its JS loops instead).
+ * Views of an older buffer of a private memory are stale after a grow.
+ */
+export function simdScratch(bytes: number): { buffer: ArrayBufferLike; base: number } | null {
+  const k = kernelMemory();
+  if (k.limit !== undefined) return bytes <= k.limit ? { buffer: k.memory.buffer, base: k.base } : null;
+  const have = k.memory.buffer.byteLength;
+  try {
+    if (bytes > have) k.memory.grow(Math.ceil((bytes - have) / WASM_PAGE));
+  } catch (e) {
+    if (e instanceof RangeError) return null;
+    throw e;
+  }
+  return { buffer: k.memory.buffer, base: 0 };
 }
 
 export function simdKernel(p: Program, lane: Lane, mode: SimdMode): SimdRun {
   const key = `${mode}|${lane}|${programSignature(p)}`;
   let k = kernels.get(key);
   if (k === undefined) {
-    const instance = new Wasm.Instance(new Wasm.Module(kernelBytes(p, lane, mode)), { env: { mem: memoryOf() } });
+    const m = kernelMemory();
+    const bytes = kernelBytes(p, lane, mode, m.arena ? ARENA_MAX_PAGES : undefined);
+    const instance = new Wasm.Instance(new Wasm.Module(bytes), { env: { mem: m.memory } });
     k = instance.exports["run"] as SimdRun;
     kernels.set(key, k);
   }
