@@ -5,9 +5,10 @@
  * then per block one stream per byte of the item (c-blosc's split rule) or one stream when the
  * block is too small, each an int32 size and its LZ4 bytes, or its raw bytes when LZ4 does not
  * shrink it. A chunk that does not shrink at all is stored whole (the memcpyed flag).
- * Scratch buffers are kept between calls; only the returned chunk is allocated.
+ * LZ4 and the shuffle of 4-byte items run in WebAssembly (encode-kernels.ts), in its memory;
+ * only the returned chunk is allocated.
  */
-import { lz4Compress } from "./lz4-block.js";
+import { HASH_TABLE_BYTES, SLACK, encodeKernels } from "./encode-kernels.js";
 
 const HEADER = 16;
 const SHUFFLE = 0x1, MEMCPYED = 0x2;
@@ -15,9 +16,8 @@ const LZ4_CODE = 1;
 const FORMAT_VERSION = 2, LZ4_FORMAT_VERSION = 1;
 const L1 = 32 * 1024;
 const MAX_SPLITS = 16, MIN_BUFFER = 128;
-
-let scratch = new Uint8Array(0);
-let shuffled = new Uint8Array(0);
+const PAGE = 65536;
+const align = (n: number): number => (n + 63) & ~63;
 
 /** c-blosc's block size for clevel 5: 32 KiB, times the item size (64–256 KiB) when blocks split. */
 export function bloscBlockSize(nbytes: number, typesize: number): number {
@@ -28,28 +28,30 @@ export function bloscBlockSize(nbytes: number, typesize: number): number {
   return bs > typesize ? bs - (bs % typesize) : bs;
 }
 
-/** Byte shuffle of `src[from, from + n)` into `dst` from 0: byte j of every item, for j in order; a partial item's bytes stay at the end. */
-function shuffle(src: Uint8Array, from: number, n: number, typesize: number, dst: Uint8Array): void {
+/** Byte shuffle of `src[from, from + n)` into `dst` from `at`: byte j of every item, for j in order; a partial item's bytes stay at the end. */
+function shuffle(src: Uint8Array, from: number, n: number, typesize: number, dst: Uint8Array, at: number): void {
   const items = Math.floor(n / typesize);
-  if (typesize === 4 && (src.byteOffset + from) % 4 === 0) {
-    // one 32-bit load per item instead of four byte loads
-    const words = new Uint32Array(src.buffer, src.byteOffset + from, items);
-    for (let i = 0; i < items; i++) {
-      const w = words[i]!;
-      dst[i] = w;
-      dst[items + i] = w >>> 8;
-      dst[2 * items + i] = w >>> 16;
-      dst[3 * items + i] = w >>> 24;
-    }
-    dst.set(src.subarray(from + 4 * items, from + n), 4 * items);
-    return;
-  }
   for (let j = 0; j < typesize; j++) {
-    const o = j * items;
+    const o = at + j * items;
     for (let i = 0, s = from + j; i < items; i++, s += typesize) dst[o + i] = src[s]!;
   }
   const whole = items * typesize;
-  dst.set(src.subarray(from + whole, from + n), whole);
+  dst.set(src.subarray(from + whole, from + n), at + whole);
+}
+
+/**
+ * Where a chunk's encoding lives in the kernels' memory, after the hash table: one raw block
+ * (+ slack), one shuffled block (+ slack), and the encoded chunk (+ slack). The memory grows
+ * when a chunk needs more and never shrinks (chunks of one array have one size).
+ */
+function layout(nbytes: number, blocksize: number): { rawAt: number; shuffledAt: number; outAt: number; mem: Uint8Array } {
+  const rawAt = HASH_TABLE_BYTES;
+  const shuffledAt = align(rawAt + blocksize + SLACK);
+  const outAt = align(shuffledAt + blocksize + SLACK);
+  const need = outAt + HEADER + nbytes + SLACK;
+  const memory = encodeKernels().memory;
+  if (need > memory.buffer.byteLength) memory.grow(Math.ceil((need - memory.buffer.byteLength) / PAGE));
+  return { rawAt, shuffledAt, outAt, mem: new Uint8Array(memory.buffer) };
 }
 
 const put32 = (b: Uint8Array, i: number, v: number): void => {
@@ -59,14 +61,14 @@ const put32 = (b: Uint8Array, i: number, v: number): void => {
   b[i + 3] = v >>> 24;
 };
 
-function header(out: Uint8Array, flags: number, typesize: number, nbytes: number, blocksize: number, cbytes: number): void {
-  out[0] = FORMAT_VERSION;
-  out[1] = LZ4_FORMAT_VERSION;
-  out[2] = flags;
-  out[3] = typesize;
-  put32(out, 4, nbytes);
-  put32(out, 8, blocksize);
-  put32(out, 12, cbytes);
+function header(out: Uint8Array, at: number, flags: number, typesize: number, nbytes: number, blocksize: number, cbytes: number): void {
+  out[at] = FORMAT_VERSION;
+  out[at + 1] = LZ4_FORMAT_VERSION;
+  out[at + 2] = flags;
+  out[at + 3] = typesize;
+  put32(out, at + 4, nbytes);
+  put32(out, at + 8, blocksize);
+  put32(out, at + 12, cbytes);
 }
 
 /** A Blosc chunk of `raw` (items of `typesize` bytes, 1–255), never longer than raw + 16 bytes. */
@@ -76,10 +78,11 @@ export function bloscEncode(raw: Uint8Array, typesize: number): Uint8Array {
   if (nbytes > 0x7fffffff - HEADER) throw new RangeError(`blosc: a chunk of ${nbytes} bytes is over Blosc's 2 GiB limit`);
   const blocksize = bloscBlockSize(nbytes, typesize);
   const nblocks = nbytes === 0 ? 0 : Math.ceil(nbytes / blocksize);
-  const limit = HEADER + nbytes;
-  if (scratch.length < limit) scratch = new Uint8Array(limit);
-  if (shuffled.length < blocksize) shuffled = new Uint8Array(blocksize);
   const doShuffle = typesize > 1;
+  const k = encodeKernels();
+  const { rawAt, shuffledAt, outAt, mem } = layout(nbytes, blocksize);
+  // offsets below are relative to the chunk's start at outAt
+  const limit = HEADER + nbytes;
   let op = HEADER + 4 * nblocks;
   let fits = op < limit;
   for (let b = 0; b < nblocks && fits; b++) {
@@ -88,31 +91,35 @@ export function bloscEncode(raw: Uint8Array, typesize: number): Uint8Array {
     const leftover = bsize !== blocksize;
     const nsplits = typesize <= MAX_SPLITS && blocksize / typesize >= MIN_BUFFER && !leftover ? typesize : 1;
     const neblock = bsize / nsplits;
-    let src = raw, from = at;
-    if (doShuffle) {
-      shuffle(raw, at, bsize, typesize, shuffled);
-      src = shuffled;
-      from = 0;
+    let from = shuffledAt;
+    if (typesize === 4) {
+      mem.set(raw.subarray(at, at + bsize), rawAt);
+      k.shuffle4(rawAt, bsize >> 2, shuffledAt);
+      mem.copyWithin(shuffledAt + (bsize & ~3), rawAt + (bsize & ~3), rawAt + bsize);
+    } else if (doShuffle) shuffle(raw, at, bsize, typesize, mem, shuffledAt);
+    else {
+      mem.set(raw.subarray(at, at + bsize), rawAt);
+      from = rawAt;
     }
-    put32(scratch, HEADER + 4 * b, op);
+    put32(mem, outAt + HEADER + 4 * b, op);
     for (let s = 0; s < nsplits; s++, from += neblock) {
       if (op + 4 + neblock > limit) {
         fits = false;
         break;
       }
       // a compressed stream must be shorter than the split: equal size means "stored raw"
-      const size = lz4Compress(src, from, from + neblock, scratch, op + 4, neblock - 1);
-      if (size < 0) scratch.set(src.subarray(from, from + neblock), op + 4);
-      put32(scratch, op, size < 0 ? neblock : size);
+      const size = k.lz4(from, from + neblock, outAt + op + 4, neblock - 1);
+      if (size < 0) mem.copyWithin(outAt + op + 4, from, from + neblock);
+      put32(mem, outAt + op, size < 0 ? neblock : size);
       op += 4 + (size < 0 ? neblock : size);
     }
   }
   if (!fits || op >= limit) {
     const out = new Uint8Array(limit);
-    header(out, MEMCPYED | (doShuffle ? SHUFFLE : 0) | (LZ4_CODE << 5), typesize, nbytes, blocksize, limit);
+    header(out, 0, MEMCPYED | (doShuffle ? SHUFFLE : 0) | (LZ4_CODE << 5), typesize, nbytes, blocksize, limit);
     out.set(raw, HEADER);
     return out;
   }
-  header(scratch, (doShuffle ? SHUFFLE : 0) | (LZ4_CODE << 5), typesize, nbytes, blocksize, op);
-  return scratch.slice(0, op);
+  header(mem, outAt, (doShuffle ? SHUFFLE : 0) | (LZ4_CODE << 5), typesize, nbytes, blocksize, op);
+  return mem.slice(outAt, outAt + op);
 }

@@ -56,8 +56,10 @@ const PATTERNS: Pattern[] = ["random", "constant", "smooth"];
 const codec = new Blosc();
 
 t.test("chunks round-trip through our decoder and numcodecs.js, within raw + header", async (t) => {
-  // whole blocks, a leftover block, a chunk smaller than one item, and an empty one
-  const lengths = [100_000, 65_537, 8_191, 1, 0];
+  // whole blocks, a leftover block, exactly one and two blocks (32768 items for 2-8 byte items,
+  // 65536 bytes), one item past a block, 15/16 items around LZ4's length nibble and the SIMD
+  // shuffle's 16 items, a chunk smaller than one item, and an empty one
+  const lengths = [100_000, 65_537, 65_536, 32_769, 32_768, 8_191, 16, 15, 1, 0];
   for (const dtype of DTYPES_UNDER_TEST) {
     for (const pattern of PATTERNS) {
       for (const n of lengths) {

@@ -37,6 +37,9 @@ export class Code {
   load8(offset = 0): this { return this.op(0x2d, 0, ...uleb(offset)); }
   load16(offset = 0): this { return this.op(0x2f, 0, ...uleb(offset)); }
   store8(offset = 0): this { return this.op(0x3a, 0, ...uleb(offset)); }
+  load32(offset = 0): this { return this.op(0x28, 0, ...uleb(offset)); }
+  store16(offset = 0): this { return this.op(0x3b, 0, ...uleb(offset)); }
+  store32(offset = 0): this { return this.op(0x36, 0, ...uleb(offset)); }
   load64(offset = 0): this { return this.op(0x29, 0, ...uleb(offset)); }
   store64(offset = 0): this { return this.op(0x37, 0, ...uleb(offset)); }
   eqz(): this { return this.op(0x45); }
@@ -51,6 +54,7 @@ export class Code {
   mul(): this { return this.op(0x6c); }
   and(): this { return this.op(0x71); }
   or(): this { return this.op(0x72); }
+  shl(): this { return this.op(0x74); }
   shrU(): this { return this.op(0x76); }
   /** memory.copy (dst, src, n) and memory.fill (dst, value, n) on memory 0. */
   memoryCopy(): this { return this.op(0xfc, ...uleb(10), 0, 0); }

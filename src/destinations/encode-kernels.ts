@@ -1,0 +1,263 @@
+/**
+ * The Blosc encode kernels as WebAssembly, written with the decoder's assembler
+ * (workers/readers/wasm/assembler.ts): a greedy LZ4 block compressor and the byte shuffle of
+ * 4-byte items with SIMD shuffles. Pointers are i32 byte offsets into the module's memory, whose
+ * first 64 KiB are the compressor's hash table; the caller lays out the rest (blosc-encode.ts).
+ */
+import { Code, I32, V128, assemble, type FuncDef } from "../../workers/readers/wasm/assembler.js";
+
+/** Bytes at the start of memory that hold the hash table: 2^14 int32 positions. */
+export const HASH_TABLE_BYTES = 1 << 16;
+/** Bytes past the end of its input the compressor may read, and past its output limit it may write. */
+export const SLACK = 16;
+
+const MIN_MATCH = 4;
+// the format's end rules: the last 5 bytes are literals, the last match starts 12 bytes before the end
+const LAST_LITERALS = 5;
+const MF_LIMIT = 12;
+const MAX_OFFSET = 65535;
+// after 2^SKIP_TRIGGER misses in a row the search step grows by one (skips incompressible data fast)
+const SKIP_TRIGGER = 6;
+const HASH_MULTIPLIER = 2654435761;
+
+/**
+ * lz4(src, end, dst, limit) → the size of the LZ4 block of [src, end) written at dst, or -1 when
+ * it would take more than `limit` bytes (then store the input raw). Reads up to SLACK bytes past
+ * `end` and writes up to SLACK past dst + limit (the caller leaves room for both).
+ *
+ * Greedy: one candidate per position, the last position whose 4 bytes hashed alike. Table entries
+ * are never cleared: a candidate is used only when it lies in [src, ip), within 64 KiB, and its
+ * 4 bytes equal the current ones, so a stale entry is at worst a miss.
+ */
+function lz4(): FuncDef {
+  const src = 0, end = 1, dst = 2, limit = 3;
+  const ip = 4, anchor = 5, op = 6, dend = 7, mfLimit = 8, matchLimit = 9, seq = 10, slot = 11;
+  const ref = 12, misses = 13, start = 14, e = 15, r = 16, lit = 17, mlen = 18, token = 19, n = 20;
+  const c = new Code();
+  const hashSlot = (): void => {
+    // (seq * multiplier) >>> 18, times 4: a byte offset in the table
+    c.i32(HASH_MULTIPLIER).mul().i32(16).shrU().i32(0xfffc).and();
+  };
+  // write the continuation bytes of length `v` - 15 (255 each, then the rest) at op
+  const writeLength = (v: number): void => {
+    c.get(v).i32(15).sub().set(n);
+    c.block();
+    c.get(n).i32(255).ltU().brIf(0);
+    c.loop();
+    c.get(op).i32(255).store8();
+    c.get(op).i32(1).add().set(op);
+    c.get(n).i32(255).sub().tee(n).i32(255).geU().brIf(0);
+    c.end();
+    c.end();
+    c.get(op).get(n).store8();
+    c.get(op).i32(1).add().set(op);
+  };
+  // the nibble of a length: min(v, 15)
+  const nibble = (v: number): void => {
+    c.get(v).i32(15).ltU().if().get(v).set(n).else().i32(15).set(n).end();
+    c.get(n);
+  };
+  // copy `lit` literals from anchor to op (two 8-byte copies when short: the slack covers them)
+  const copyLiterals = (): void => {
+    c.get(lit).i32(16).leU().if();
+    c.get(op).get(anchor).load64().store64();
+    c.get(op).get(anchor).load64(8).store64(8);
+    c.else();
+    c.get(op).get(anchor).get(lit).memoryCopy();
+    c.end();
+    c.get(op).get(lit).add().set(op);
+  };
+
+  c.get(dst).set(op);
+  c.get(dst).get(limit).add().set(dend);
+  c.get(src).set(anchor);
+  c.get(src).set(ip);
+  c.get(end).get(src).sub().i32(MF_LIMIT + 1).geU().if();
+  {
+    c.get(end).i32(MF_LIMIT).sub().set(mfLimit);
+    c.get(end).i32(LAST_LITERALS).sub().set(matchLimit);
+    c.block(); // leaves when ip reaches mfLimit
+    c.loop(); // one position per turn
+    c.get(ip).get(mfLimit).geU().brIf(1);
+    c.get(ip).load32().tee(seq);
+    hashSlot();
+    c.tee(slot).load32().set(ref);
+    c.get(slot).get(ip).store32();
+    // a miss: outside [src, ip), too far back, or other bytes
+    c.get(ref).get(src).ltU();
+    c.get(ref).get(ip).geU().or();
+    c.get(ip).get(ref).sub().i32(MAX_OFFSET).gtU().or();
+    c.if();
+    c.get(misses).i32(SKIP_TRIGGER).shrU().i32(1).add().get(ip).add().set(ip);
+    c.get(misses).i32(1).add().set(misses);
+    c.br(1);
+    c.end();
+    c.get(ref).load32().get(seq).ne().if();
+    c.get(misses).i32(SKIP_TRIGGER).shrU().i32(1).add().get(ip).add().set(ip);
+    c.get(misses).i32(1).add().set(misses);
+    c.br(1);
+    c.end();
+    c.i32(0).set(misses);
+    // extend backwards over pending literals, then forwards (4 bytes at a time, then bytewise)
+    c.get(ip).set(start);
+    c.block();
+    c.loop();
+    c.get(start).get(anchor).leU().get(ref).get(src).leU().or().brIf(1);
+    c.get(start).i32(1).sub().load8().get(ref).i32(1).sub().load8().ne().brIf(1);
+    c.get(start).i32(1).sub().set(start);
+    c.get(ref).i32(1).sub().set(ref);
+    c.br(0);
+    c.end();
+    c.end();
+    c.get(ip).i32(MIN_MATCH).add().set(e);
+    c.get(ref).get(ip).get(start).sub().add().i32(MIN_MATCH).add().set(r);
+    c.block();
+    c.loop();
+    c.get(e).i32(4).add().get(matchLimit).gtU().brIf(1);
+    c.get(e).load32().get(r).load32().ne().brIf(1);
+    c.get(e).i32(4).add().set(e);
+    c.get(r).i32(4).add().set(r);
+    c.br(0);
+    c.end();
+    c.end();
+    c.block();
+    c.loop();
+    c.get(e).get(matchLimit).geU().brIf(1);
+    c.get(e).load8().get(r).load8().ne().brIf(1);
+    c.get(e).i32(1).add().set(e);
+    c.get(r).i32(1).add().set(r);
+    c.br(0);
+    c.end();
+    c.end();
+    c.get(start).get(anchor).sub().set(lit);
+    c.get(e).get(start).sub().i32(MIN_MATCH).sub().set(mlen);
+    // worst case for this sequence: token, literal length bytes, literals, offset, match length bytes
+    c.get(op).get(lit).add().get(lit).i32(7).shrU().add().get(mlen).i32(7).shrU().add().i32(6).add().get(dend).gtU();
+    c.if().i32(-1).return().end();
+    c.get(op).set(token);
+    c.get(op).i32(1).add().set(op);
+    c.get(token);
+    nibble(lit);
+    c.i32(4).shl();
+    nibble(mlen);
+    c.or().store8();
+    c.get(lit).i32(15).geU().if();
+    writeLength(lit);
+    c.end();
+    copyLiterals();
+    c.get(op).get(start).get(ref).sub().store16();
+    c.get(op).i32(2).add().set(op);
+    c.get(mlen).i32(15).geU().if();
+    writeLength(mlen);
+    c.end();
+    c.get(e).tee(ip).set(anchor);
+    // the position two before the match's end goes in the table too (helps runs)
+    c.get(e).i32(2).sub().get(mfLimit).ltU().if();
+    c.get(e).i32(2).sub().load32();
+    hashSlot();
+    c.get(e).i32(2).sub().store32();
+    c.end();
+    c.br(0);
+    c.end();
+    c.end();
+  }
+  c.end();
+  // the last literals
+  c.get(end).get(anchor).sub().set(lit);
+  c.get(op).get(lit).add().get(lit).i32(7).shrU().add().i32(2).add().get(dend).gtU();
+  c.if().i32(-1).return().end();
+  c.get(op).set(token);
+  c.get(op).i32(1).add().set(op);
+  c.get(token);
+  nibble(lit);
+  c.i32(4).shl().store8();
+  c.get(lit).i32(15).geU().if();
+  writeLength(lit);
+  c.end();
+  copyLiterals();
+  c.get(op).get(dst).sub();
+  const locals = new Array<typeof I32>(n - limit).fill(I32);
+  return { name: "lz4", params: 4, results: 1, locals, code: c };
+}
+
+/**
+ * shuffle4(src, n, dst): n 4-byte items at src → stream k at dst + k·n holds byte k of every
+ * item. 16 items per turn (two rounds of SIMD shuffles), the n % 16 tail byte by byte.
+ */
+function shuffle4(): FuncDef {
+  const src = 0, n = 1, dst = 2;
+  const i = 3, p = 4, end = 5, v0 = 6, v1 = 7, v2 = 8, v3 = 9, a = 10, b = 11, cc = 12, d = 13;
+  // bytes 0 and 1 of 8 items (from two vectors of 4), then bytes 2 and 3
+  const lo = [0, 4, 8, 12, 16, 20, 24, 28, 1, 5, 9, 13, 17, 21, 25, 29];
+  const hi = lo.map((l) => l + 2);
+  // the first halves of two vectors, then the second halves
+  const first = [0, 1, 2, 3, 4, 5, 6, 7, 16, 17, 18, 19, 20, 21, 22, 23];
+  const second = first.map((l) => l + 8);
+  const c = new Code();
+  c.get(src).set(p);
+  c.get(n).i32(-16).and().set(end);
+  c.block();
+  c.get(i).get(end).geU().brIf(0);
+  c.loop();
+  for (const [k, v] of [v0, v1, v2, v3].entries()) c.get(p).v128Load(16 * k).set(v);
+  c.get(v0).get(v1).shuffle(lo).set(a);
+  c.get(v0).get(v1).shuffle(hi).set(b);
+  c.get(v2).get(v3).shuffle(lo).set(cc);
+  c.get(v2).get(v3).shuffle(hi).set(d);
+  const at = (k: number): void => {
+    c.get(dst).get(i).add();
+    for (let j = 0; j < k; j++) c.get(n).add();
+  };
+  at(0);
+  c.get(a).get(cc).shuffle(first).v128Store();
+  at(1);
+  c.get(a).get(cc).shuffle(second).v128Store();
+  at(2);
+  c.get(b).get(d).shuffle(first).v128Store();
+  at(3);
+  c.get(b).get(d).shuffle(second).v128Store();
+  c.get(p).i32(64).add().set(p);
+  c.get(i).i32(16).add().tee(i).get(end).ltU().brIf(0);
+  c.end();
+  c.end();
+  c.block();
+  c.get(i).get(n).geU().brIf(0);
+  c.loop();
+  for (let k = 0; k < 4; k++) {
+    at(k);
+    c.get(p).load8(k).store8();
+  }
+  c.get(p).i32(4).add().set(p);
+  c.get(i).i32(1).add().tee(i).get(n).ltU().brIf(0);
+  c.end();
+  c.end();
+  return { name: "shuffle4", params: 3, results: 0, locals: [I32, I32, I32, V128, V128, V128, V128, V128, V128, V128, V128], code: c };
+}
+
+/** The part of the WebAssembly JS API used here (Node's global; the ES and node type libraries do not declare it). */
+interface WasmMemory {
+  readonly buffer: ArrayBuffer;
+  grow(pages: number): number;
+}
+interface WasmApi {
+  Module: new (bytes: Uint8Array) => object;
+  Instance: new (module: object) => { exports: unknown };
+}
+const Wasm = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
+
+export interface EncodeKernels {
+  readonly memory: WasmMemory;
+  lz4(src: number, end: number, dst: number, limit: number): number;
+  shuffle4(src: number, n: number, dst: number): void;
+}
+
+let kernels: EncodeKernels | undefined;
+
+/** Compiled once per thread, on first use; the memory starts as the hash table alone. */
+export function encodeKernels(): EncodeKernels {
+  if (kernels === undefined) {
+    const module = new Wasm.Module(assemble([lz4(), shuffle4()], HASH_TABLE_BYTES / 65536));
+    kernels = new Wasm.Instance(module).exports as EncodeKernels;
+  }
+  return kernels;
+}
