@@ -4,7 +4,7 @@
  * 4-byte items with SIMD shuffles. Pointers are i32 byte offsets into the module's memory, whose
  * first 64 KiB are the compressor's hash table; the caller lays out the rest (blosc-encode.ts).
  */
-import { Code, I32, V128, assemble, type FuncDef } from "../../workers/readers/wasm/assembler.js";
+import { Code, I32, I64, V128, assemble, type FuncDef, type ValType } from "../../workers/readers/wasm/assembler.js";
 
 /** Bytes at the start of memory that hold the hash table: 2^14 int32 positions. */
 export const HASH_TABLE_BYTES = 1 << 16;
@@ -32,7 +32,7 @@ const HASH_MULTIPLIER = 2654435761;
 function lz4(): FuncDef {
   const src = 0, end = 1, dst = 2, limit = 3;
   const ip = 4, anchor = 5, op = 6, dend = 7, mfLimit = 8, matchLimit = 9, seq = 10, slot = 11;
-  const ref = 12, misses = 13, start = 14, e = 15, r = 16, lit = 17, mlen = 18, token = 19, n = 20;
+  const ref = 12, misses = 13, start = 14, e = 15, r = 16, lit = 17, mlen = 18, token = 19, n = 20, diff = 21;
   const c = new Code();
   const hashSlot = (): void => {
     // (seq * multiplier) >>> 18, times 4: a byte offset in the table
@@ -111,13 +111,18 @@ function lz4(): FuncDef {
     c.end();
     c.get(ip).i32(MIN_MATCH).add().set(e);
     c.get(ref).get(ip).get(start).sub().add().i32(MIN_MATCH).add().set(r);
-    c.block();
+    c.block(); // done
+    c.block(); // fewer than 8 bytes left before matchLimit: bytewise
     c.loop();
-    c.get(e).i32(4).add().get(matchLimit).gtU().brIf(1);
-    c.get(e).load32().get(r).load32().ne().brIf(1);
-    c.get(e).i32(4).add().set(e);
-    c.get(r).i32(4).add().set(r);
-    c.br(0);
+    c.get(e).i32(8).add().get(matchLimit).gtU().brIf(1);
+    // 8 bytes at a time; the first differing byte is the xor's lowest nonzero byte (no per-byte branch)
+    c.get(e).load64().get(r).load64().xor64().tee(diff).eqz64().if();
+    c.get(e).i32(8).add().set(e);
+    c.get(r).i32(8).add().set(r);
+    c.br(1);
+    c.end();
+    c.get(diff).ctz64().wrap64().i32(3).shrU().get(e).add().set(e);
+    c.br(2);
     c.end();
     c.end();
     c.block();
@@ -127,6 +132,7 @@ function lz4(): FuncDef {
     c.get(e).i32(1).add().set(e);
     c.get(r).i32(1).add().set(r);
     c.br(0);
+    c.end();
     c.end();
     c.end();
     c.get(start).get(anchor).sub().set(lit);
@@ -176,7 +182,7 @@ function lz4(): FuncDef {
   c.end();
   copyLiterals();
   c.get(op).get(dst).sub();
-  const locals = new Array<typeof I32>(n - limit).fill(I32);
+  const locals: ValType[] = [...new Array<ValType>(n - limit).fill(I32), I64];
   return { name: "lz4", params: 4, results: 1, locals, code: c };
 }
 

@@ -55,6 +55,12 @@ export class Code {
   and(): this { return this.op(0x71); }
   or(): this { return this.op(0x72); }
   shl(): this { return this.op(0x74); }
+  ctz(): this { return this.op(0x68); }
+  /** 64-bit xor, count of trailing zeros, test for zero, and the low 32 bits as an i32. */
+  xor64(): this { return this.op(0x85); }
+  ctz64(): this { return this.op(0x7a); }
+  eqz64(): this { return this.op(0x50); }
+  wrap64(): this { return this.op(0xa7); }
   shrU(): this { return this.op(0x76); }
   /** memory.copy (dst, src, n) and memory.fill (dst, value, n) on memory 0. */
   memoryCopy(): this { return this.op(0xfc, ...uleb(10), 0, 0); }
