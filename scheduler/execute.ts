@@ -5,6 +5,7 @@
  */
 import { JobCancelled, JobComputeError, JobOOM, RetryError } from "../src/core/errors.js";
 import type { Partial } from "../workers/kernels/reduce.js";
+import { ArenaAccumulators } from "./arena-acc.js";
 import type { TaskOutput, WireTask } from "../workers/run-task.js";
 import { BufferTable, type Storage } from "./storage.js";
 import { isSourceLeaf, outOperand, type LeafSpec, type OperandSpec, type Plan, type Task, type TaskSpec } from "./task.js";
@@ -130,7 +131,9 @@ function consumesResults(spec: TaskSpec): boolean {
   return spec.kernel === "combine" || (spec.kernel === "reduce" && spec.merge === true);
 }
 
-function wire(spec: Exclude<TaskSpec, { kernel: "barrier" }>, t: BufferTable, inputs: Partial[], onHeld: (bytes: number) => void, outTo?: Operand): WireTask {
+function wire(
+  spec: Exclude<TaskSpec, { kernel: "barrier" }>, t: BufferTable, inputs: Partial[], onHeld: (bytes: number) => void, outTo?: Operand, accInto?: Float64Array,
+): WireTask {
   const op = (o: OperandSpec) => (outTo !== undefined && o === spec.out ? outTo : t.operand(o));
   const ext = leafExtent(spec);
   const leaf = (l: LeafSpec): Operand | SourceLeafSpec => (isSourceLeaf(l) ? l : t.readOperand(l, ext!, onHeld));
@@ -142,6 +145,7 @@ function wire(spec: Exclude<TaskSpec, { kernel: "barrier" }>, t: BufferTable, in
         kernel: "reduce", program: spec.program, shape: [...spec.shape], leaves: spec.leaves.map(leaf), reduced: [...spec.reduced],
         fn: spec.fn, ddof: spec.ddof, out: spec.out === null ? null : op(spec.out), outDType: spec.outDType, inputs,
         ...(spec.argIndex === undefined ? {} : { argIndex: { base: spec.argIndex.base, strides: [...spec.argIndex.strides] } }),
+        ...(accInto === undefined ? {} : { accInto }),
       };
     case "combine":
       return { kernel: "combine", fn: spec.fn, ddof: spec.ddof, out: spec.out === null ? null : op(spec.out), outShape: [...spec.outShape], outDType: spec.outDType, inputs };
@@ -226,6 +230,7 @@ function driveWith(
   const pending = new Map<string, number>();
   const results = new Map<string, Partial>();
   const resultUses = new Map<string, number>();
+  const accs = new ArenaAccumulators();
   const readers = new Map<number, number>();
   const resultRoot = table.rootId(plan.result);
   for (const t of plan.tasks) {
@@ -304,6 +309,7 @@ function driveWith(
     const fail = (e: Error) => {
       if (failed) return;
       failed = true;
+      accs.drain();
       reject(e);
     };
     const report = () => {
@@ -314,14 +320,20 @@ function driveWith(
       opts.onProgress({ ...progress });
     };
     const complete = (t: Task, out: TaskOutput) => {
-      if (out !== null && out !== undefined) results.set(t.key, out);
+      if (out !== null && out !== undefined) {
+        results.set(t.key, out);
+        accs.hold(out);
+      }
       const written = outOperand(t.spec);
       if (written !== null) writersLeft.set(table.rootId(written.buf), (writersLeft.get(table.rootId(written.buf)) ?? 1) - 1);
       if (consumesResults(t.spec)) {
         for (const d of t.deps) {
           const left = (resultUses.get(d) ?? 1) - 1;
           resultUses.set(d, left);
-          if (left <= 0) results.delete(d);
+          if (left <= 0) {
+            accs.drop(results.get(d));
+            results.delete(d);
+          }
         }
       }
       for (const o of operandsOf(t.spec)) {
@@ -367,9 +379,13 @@ function driveWith(
         const block = box === undefined ? undefined : boxBuffers.take(box);
         let msg: WireTask;
         let held = 0;
+        const accInto = accs.forTask(t.spec, inputs);
+        const accBlocks = accs.blocksOf(accInto, inputs);
+        accs.begin(accBlocks);
         try {
-          msg = wire(t.spec, table, inputs, (b) => (held += b), block === undefined ? undefined : { data: block.data, mask: block.mask, offset: 0, strides: box!.strides });
+          msg = wire(t.spec, table, inputs, (b) => (held += b), block === undefined ? undefined : { data: block.data, mask: block.mask, offset: 0, strides: box!.strides }, accInto);
         } catch (e) {
+          accs.end(accBlocks);
           fail(e instanceof Error ? e : new Error(String(e)));
           return;
         }
@@ -384,6 +400,8 @@ function driveWith(
             pin(t.spec, -1);
             table.unhold(held);
             complete(t, out);
+            accs.end(accBlocks);
+            if (failed) accs.drain();
             if (block !== undefined) {
               writesPending++;
               stream!.write(block).then(
@@ -402,6 +420,7 @@ function driveWith(
           (e: unknown) => {
             running--;
             inflightBytes -= own;
+            accs.end(accBlocks);
             const err = e instanceof Error ? e : new Error(String(e));
             if (err instanceof JobComputeError || err instanceof RetryError) fail(err);
             else fail(new JobComputeError(`task ${key} failed: ${err.message}`, { taskKey: key, cause: err }));
@@ -410,7 +429,10 @@ function driveWith(
       }
       report();
       if (finishedAll === plan.tasks.length) {
-        if (writesPending === 0) resolve({ table, peakBytes: table.peak, tasksRun });
+        if (writesPending === 0) {
+          accs.drain();
+          resolve({ table, peakBytes: table.peak, tasksRun });
+        }
       } else if (running === 0 && ready.length === 0 && writesPending === 0) {
         fail(new Error("scheduler stalled: tasks wait on dependencies that never finish"));
       }

@@ -10,6 +10,7 @@ import { runMap, type MapArgs } from "./kernels/map.js";
 import { runMedian, type MedianArgs } from "./kernels/median.js";
 import type { SourceLeafSpec } from "../scheduler/task.js";
 import { resolveLeaves } from "./readers/resolve.js";
+import { leaseBoxes } from "../src/core/arena.js";
 import { readerOf } from "./readers/index.js";
 import { combinePartials, finalize, runReduce, type CombineFn, type Partial, type ReduceArgs } from "./kernels/reduce.js";
 import { runTake, type TakeArgs } from "./kernels/take.js";
@@ -20,7 +21,7 @@ import { runSearch, type SearchArgs } from "./kernels/search.js";
 /** A task whose buffer ids were replaced by typed arrays (what crosses to a worker). */
 export type WireTask =
   | { kernel: "map"; program: Program; shape: number[]; leaves: Leaf[]; out: Operand }
-  | { kernel: "reduce"; program: Program; shape: number[]; leaves: Leaf[]; reduced: boolean[]; fn: ReduceFn; ddof: number; out: Operand | null; outDType: DTypeName; inputs: Partial[]; argIndex?: ArgIndex }
+  | { kernel: "reduce"; program: Program; shape: number[]; leaves: Leaf[]; reduced: boolean[]; fn: ReduceFn; ddof: number; out: Operand | null; outDType: DTypeName; inputs: Partial[]; argIndex?: ArgIndex; accInto?: Float64Array }
   | { kernel: "combine"; fn: CombineFn; ddof: number; out: Operand | null; outShape: number[]; outDType: DTypeName; inputs: Partial[] }
   | { kernel: "median"; program: Program; shape: number[]; leaves: Leaf[]; reduced: boolean[]; out: Operand; outDType: DTypeName }
   | ({ kernel: "along" } & Omit<AlongArgs, "leaves"> & { leaves: Leaf[] })
@@ -35,7 +36,11 @@ export type Leaf = Operand | SourceLeafSpec;
 
 export function runTask(t: WireTask): TaskOutput | Promise<TaskOutput> {
   if ((t.kernel === "map" || t.kernel === "reduce" || t.kernel === "median" || t.kernel === "along" || t.kernel === "search") && t.leaves.some((l: Leaf) => "source" in l)) {
-    return resolveLeaves(t.leaves, t.shape.length).then((leaves) => runTask({ ...t, leaves } as WireTask));
+    // the boxes live in the lease's memory until the kernel is done with them
+    const lease = leaseBoxes();
+    return resolveLeaves(t.leaves, t.shape.length, lease)
+      .then((leaves) => runTask({ ...t, leaves } as WireTask))
+      .finally(() => lease?.end());
   }
   switch (t.kernel) {
     case "map":

@@ -20,8 +20,12 @@ const MAX_BYTES = ARENA_MAX_PAGES * WASM_PAGE;
 const ALIGN = 64;
 /** Grow in steps of this many pages, so a run of allocations does not grow the memory each time. */
 const GROW_PAGES = 256;
-/** Scratch per thread: staging pieces for kernels and mirrored accumulators. */
-export const SLOT_BYTES = 4 << 20;
+/** A thread's scratch for kernels: staging pieces and mirrored accumulators. */
+export const KERNEL_SCRATCH_BYTES = 4 << 20;
+/** A thread's memory for the source boxes a task reads (decoded chunks), after its kernel scratch. */
+export const BOX_BYTES = 60 << 20;
+/** Scratch per thread, in address space: pages are only resident once touched. */
+export const SLOT_BYTES = KERNEL_SCRATCH_BYTES + BOX_BYTES;
 
 let memory: WasmMemory | undefined;
 /** The first page is never handed out: address 0 is never a block. */
@@ -158,7 +162,7 @@ export function arenaForPool(threads: number): { data: ArenaWorkerData; release:
   return { data, release: () => slots.forEach(arenaFree) };
 }
 
-/** This thread's scratch: SLOT_BYTES at `at` in the arena. */
+/** This thread's scratch: SLOT_BYTES at `at` in the arena (kernel scratch, then box memory). */
 export interface ThreadScratch {
   memory: WasmMemory;
   at: number;
@@ -188,4 +192,40 @@ export function threadScratch(): ThreadScratch | null {
   }
   scratch = m === undefined || at === undefined ? null : { memory: m, at };
   return scratch;
+}
+
+/**
+ * Box memory of this thread's slot, bump-allocated for one task at a time: a task takes a lease
+ * (none while another task of this thread holds it, e.g. in a batch of tiny tasks), allocates
+ * its boxes from it, and ends it when its kernel is done with them.
+ */
+export interface BoxLease {
+  /** `bytes` at a 64-byte aligned address of the arena's buffer, or undefined when the region is full. */
+  take(bytes: number): { buffer: ArrayBufferLike; at: number } | undefined;
+  end(): void;
+}
+
+let leased = false;
+
+export function leaseBoxes(): BoxLease | null {
+  const s = threadScratch();
+  if (s === null || leased) return null;
+  leased = true;
+  const start = s.at + KERNEL_SCRATCH_BYTES;
+  let next = start;
+  let open = true;
+  return {
+    take(bytes) {
+      const size = Math.ceil(bytes / ALIGN) * ALIGN;
+      if (!open || next + size > start + BOX_BYTES) return undefined;
+      const at = next;
+      next += size;
+      return { buffer: s.memory.buffer, at };
+    },
+    end() {
+      if (!open) return;
+      open = false;
+      leased = false;
+    },
+  };
 }

@@ -88,6 +88,8 @@ export interface Accumulators {
   sh?: Float64Array;
   /** unmasked count, kept for masked inputs. */
   c?: Float64Array;
+  /** `a` is a float64 view into the arena: SIMD kernels add into it in place. */
+  arena?: boolean;
 }
 
 /** The accumulator dtype of a partial reduction over values of `d`. */

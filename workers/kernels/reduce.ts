@@ -38,6 +38,8 @@ export interface AccPartial {
   /** per-element counts (masked inputs), else `n` for all. */
   c?: Float64Array;
   n: number;
+  /** `a` is a float64 view into the arena (src/core/arena.ts): SIMD kernels add into it in place. */
+  arena?: boolean;
 }
 
 export interface ReduceArgs {
@@ -53,6 +55,11 @@ export interface ReduceArgs {
   outDType: DTypeName;
   /** arg reductions: where this block's global indices start. */
   argIndex?: ArgIndex;
+  /**
+   * Float64 accumulators in the arena for this task's sum partial (one per output element), given
+   * by the scheduler so that the partial is added into in place here and by later chain links.
+   */
+  accInto?: Float64Array;
 }
 
 function initValue(fn: PartialFn, d: DTypeName): number | bigint {
@@ -122,7 +129,9 @@ export function runPartial(args: ReduceArgs, home: PartialHome = "shared", into?
   const resDType = args.program.nodes[args.program.nodes.length - 1]!.dtype;
   const masked = args.program.nodes[args.program.nodes.length - 1]!.masked;
   const aType = accDType(pfn, resDType);
-  const acc: Accumulators = { a: into?.a ?? accBuffer(home, "a", aType, nOut) };
+  const given = into === undefined && pfn === "sum" && !masked && aType === "float64" && args.accInto?.length === nOut ? args.accInto.fill(0) : undefined;
+  const acc: Accumulators = { a: into?.a ?? given ?? accBuffer(home, "a", aType, nOut) };
+  if (given !== undefined || into?.arena === true) acc.arena = true;
   const init = initValue(pfn, resDType);
   if (into === undefined && init !== 0 && init !== 0n) acc.a.fill(init as never);
   if (masked) acc.c = accBuffer(home, "c", "float64", nOut) as Float64Array;
@@ -164,6 +173,7 @@ export function runPartial(args: ReduceArgs, home: PartialHome = "shared", into?
     return into;
   }
   const part: AccPartial = { fn: pfn, a: acc.a, n: nPer };
+  if (acc.arena === true) part.arena = true;
   if (acc.c !== undefined) part.c = acc.c;
   if (pfn === "moments") {
     // shifted sums → (mean, M2)

@@ -149,27 +149,37 @@ export function simdReduce(p: Program, fn: PartialFn, leaves: readonly Operand[]
   if (lane === null || (!row && accStrides[nd - 1] !== 0) || !(acc.a instanceof Float64Array) || acc.c !== undefined) return false;
   // the span of accumulators this region touches (strides are non-negative)
   const span = 1 + c.shape.reduce((sum, n, d) => sum + (n - 1) * accStrides[d]!, 0);
-  if (span > MAX_MIRROR) return false;
   const size = LANE_BYTES[lane];
   const arrays = fn === "moments" ? [acc.a, acc.q!, acc.sh!] : [acc.a];
   const mode: SimdMode = `${fn}-${row ? "row" : "scalar"}`;
+  // accumulators in the arena are added into where they are; others are mirrored into scratch
+  const inPlace = acc.arena === true && fn === "sum" && simdReadsArena();
+  if (!inPlace && span > MAX_MIRROR) return false;
   // stage first: growing a private memory would detach views made before
-  const s = stage(p, lane, mode, leaves, arrays.length * span * 8);
+  const s = stage(p, lane, mode, leaves, inPlace ? 0 : arrays.length * span * 8);
   if (s === null) return false;
+  if (inPlace) {
+    stagedRuns(s, leaves, c, size, 1, span, row, acc.a.byteOffset + accOffset * 8);
+    regions++;
+    return true;
+  }
   const mirrors = arrays.map((a, i) => {
     const v = new Float64Array(s.buffer, s.head + i * span * 8, span);
     v.set(a.subarray(accOffset, accOffset + span));
     return v;
   });
-  stagedRuns(s, leaves, c, size, outPointers(mode), span, row);
+  stagedRuns(s, leaves, c, size, outPointers(mode), span, row, s.head);
   // the shift (sh) is read only
   arrays.slice(0, fn === "moments" ? 2 : 1).forEach((a, i) => a.set(mirrors[i]!, accOffset));
   regions++;
   return true;
 }
 
-/** The row and scalar kernels over every run of the region, leaves staged piece by piece where not in place. */
-function stagedRuns(s: Staging, leaves: readonly Operand[], c: Coalesced, size: number, nOut: number, span: number, row: boolean): void {
+/**
+ * The row and scalar kernels over every run of the region, leaves staged piece by piece where not
+ * in place; the accumulator arrays are `span` float64s apart from byte address `accAt`.
+ */
+function stagedRuns(s: Staging, leaves: readonly Operand[], c: Coalesced, size: number, nOut: number, span: number, row: boolean, accAt: number): void {
   const L = leaves.length;
   const nd = c.shape.length;
   const m = c.shape[nd - 1]!;
@@ -179,7 +189,7 @@ function stagedRuns(s: Staging, leaves: readonly Operand[], c: Coalesced, size: 
       const k = Math.min(s.piece, m - from);
       args[0] = k;
       for (let j = 0; j < L; j++) args[1 + j] = leafPointer(s, leaves[j]!, j, pos[j]! + from, k, size);
-      const at = s.head + (pos[L]! + (row ? from : 0)) * 8;
+      const at = accAt + (pos[L]! + (row ? from : 0)) * 8;
       for (let i = 0; i < nOut; i++) args[1 + L + i] = i * span * 8 + at;
       s.run(...(args as [number, ...number[]]));
     }

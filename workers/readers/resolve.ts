@@ -10,6 +10,7 @@ import { copyIntoRegion } from "./copy.js";
 import { enumerateBlocks } from "../../scheduler/blocks.js";
 import type { Operand } from "../codegen/loops.js";
 import { readerOf } from "./index.js";
+import type { BoxLease } from "../../src/core/arena.js";
 
 /**
  * Scratch for large boxes is reused per thread and leaf slot: a worker runs one task at a time,
@@ -29,14 +30,19 @@ function boxMemory(slot: number, bytes: number): ArrayBuffer | undefined {
   return b;
 }
 
-/** Task-local memory for `n` elements of a source (and its mask), reused per slot when large. */
-function scratch(source: SourceLeafSpec["source"], n: number, slot: number): { data: Operand["data"]; mask: Uint8Array | undefined } {
-  const mem = boxMemory(2 * slot, n * DTYPES[source.dtype].bytes);
-  const data = mem === undefined ? allocate(source.dtype, n, false) : viewOf(source.dtype, mem, 0, n);
+/**
+ * Task-local memory for `n` elements of a source (and its mask), reused per slot when large.
+ * Large data goes to the task's lease of arena box memory when it has one: kernels read it in place.
+ */
+function scratch(source: SourceLeafSpec["source"], n: number, slot: number, lease?: BoxLease | null): { data: Operand["data"]; mask: Uint8Array | undefined; arena: boolean } {
+  const bytes = n * DTYPES[source.dtype].bytes;
+  const inArena = bytes >= REUSE_BYTES ? lease?.take(bytes) : undefined;
+  const mem = inArena === undefined ? boxMemory(2 * slot, bytes) : undefined;
+  const data = inArena !== undefined ? viewOf(source.dtype, inArena.buffer, inArena.at, n) : mem === undefined ? allocate(source.dtype, n, false) : viewOf(source.dtype, mem, 0, n);
   const maskMem = source.masked ? boxMemory(2 * slot + 1, n) : undefined;
   // a reused mask starts clear: readers may set only the masked elements
   const mask = source.masked ? (maskMem === undefined ? new Uint8Array(n) : new Uint8Array(maskMem, 0, n).fill(0)) : undefined;
-  return { data, mask };
+  return { data, mask, arena: inArena !== undefined };
 }
 
 /** Scratch slots past the leaves' own: one chunk, for reads that go through a chunk (`viaChunk`). */
@@ -48,14 +54,14 @@ const CHUNK_SLOT = 1 << 16;
  * whole into one chunk of scratch and only the part inside the box is copied.
  */
 export async function readBox(
-  source: SourceLeafSpec["source"], box: { start: readonly number[]; shape: readonly number[] }, slot = 0, viaChunk = false,
-): Promise<{ data: Operand["data"]; mask: Uint8Array | undefined; strides: number[] }> {
+  source: SourceLeafSpec["source"], box: { start: readonly number[]; shape: readonly number[] }, slot = 0, viaChunk = false, lease?: BoxLease | null,
+): Promise<{ data: Operand["data"]; mask: Uint8Array | undefined; strides: number[]; arena: boolean }> {
   const n = box.shape.reduce((a, b) => a * b, 1);
   const cst = cStrides(box.shape);
-  const { data, mask } = scratch(source, n, slot);
+  const { data, mask, arena } = scratch(source, n, slot, lease);
   const target: Operand = { data, mask, offset: -box.start.reduce((s, v, d) => s + v * cst[d]!, 0), strides: cst };
   const reader = readerOf(source.reader);
-  if (n === 0) return { data, mask, strides: cst };
+  if (n === 0) return { data, mask, strides: cst, arena };
   const chunks = source.chunks;
   // the chunk grid cells the box touches
   const first = box.start.map((s, d) => Math.floor(s / chunks[d]!));
@@ -77,22 +83,25 @@ export async function readBox(
     const at = lo.reduce((s, v, d) => s + (v - cstart[d]!) * ccst[d]!, 0);
     copyIntoRegion(cell.data.subarray(at), ccst, lo, ext, target, cell.mask?.subarray(at));
   }
-  return { data, mask, strides: cst };
+  return { data, mask, strides: cst, arena };
 }
 
-export async function resolveLeaves(leaves: readonly (Operand | SourceLeafSpec)[], ndim: number): Promise<Operand[]> {
+/** The task's source leaves read into boxes (in `lease`'s arena memory where it has room). */
+export async function resolveLeaves(leaves: readonly (Operand | SourceLeafSpec)[], ndim: number, lease?: BoxLease | null): Promise<Operand[]> {
   return Promise.all(
     leaves.map(async (l, slot) => {
       if (!("source" in l)) return l;
       const { box, axes, viaChunk } = sourceReadPlan(l);
-      const b = await readBox(l.source, box, slot, viaChunk);
+      const b = await readBox(l.source, box, slot, viaChunk, lease);
       let offset = 0;
       const strides = new Array<number>(ndim).fill(0);
       axes.forEach((ax, j) => {
         offset += b.strides[j]! * (ax.c - box.start[j]!);
         if (ax.a >= 0) strides[ax.a]! += b.strides[j]! * ax.s;
       });
-      return { data: b.data, mask: b.mask, offset, strides };
+      const op: Operand = { data: b.data, mask: b.mask, offset, strides };
+      if (b.arena) op.arena = true;
+      return op;
     }),
   );
 }

@@ -5,7 +5,7 @@
  * thread without a slot stages everything into a private memory, as WebAssembly addresses only its own.
  */
 import { programSignature, type Program } from "../../../scheduler/program.js";
-import { ARENA_MAX_PAGES, SLOT_BYTES, threadScratch } from "../../../src/core/arena.js";
+import { ARENA_MAX_PAGES, KERNEL_SCRATCH_BYTES, threadScratch } from "../../../src/core/arena.js";
 import { Wasm, WASM_PAGE, type WasmMemory } from "../../../src/core/wasm-api.js";
 import { kernelBytes, type SimdMode } from "./kernel.js";
 import type { Lane } from "./ops.js";
@@ -56,7 +56,7 @@ function kernelMemory(): KernelMemory {
   const s = threadScratch();
   kmem = s === null
     ? { memory: new Wasm.Memory({ initial: 16 }), base: 0, limit: undefined, arena: false }
-    : { memory: s.memory, base: s.at, limit: SLOT_BYTES, arena: true };
+    : { memory: s.memory, base: s.at, limit: KERNEL_SCRATCH_BYTES, arena: true };
   return kmem;
 }
 
