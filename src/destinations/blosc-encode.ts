@@ -5,8 +5,8 @@
  * then per block one stream per byte of the item (c-blosc's split rule) or one stream when the
  * block is too small, each an int32 size and its LZ4 bytes, or its raw bytes when LZ4 does not
  * shrink it. A chunk that does not shrink at all is stored whole (the memcpyed flag).
- * LZ4 and the shuffle of 4-byte items run in WebAssembly (encode-kernels.ts), in its memory;
- * only the returned chunk is allocated.
+ * LZ4 and the shuffle of 4-byte items run in WebAssembly (encode-kernels.ts), in its memory,
+ * where the chunk is assembled.
  */
 import { HASH_TABLE_BYTES, SLACK, encodeKernels } from "./encode-kernels.js";
 
@@ -73,6 +73,15 @@ function header(out: Uint8Array, at: number, flags: number, typesize: number, nb
 
 /** A Blosc chunk of `raw` (items of `typesize` bytes, 1–255), never longer than raw + 16 bytes. */
 export function bloscEncode(raw: Uint8Array, typesize: number): Uint8Array {
+  return bloscEncodeView(raw, typesize).slice();
+}
+
+/**
+ * bloscEncode's chunk as a view of the encoder's memory, valid until the next call: for callers
+ * that copy it into a buffer they reuse (a fresh multi-MiB array costs more in page faults than
+ * the copy).
+ */
+export function bloscEncodeView(raw: Uint8Array, typesize: number): Uint8Array {
   if (!Number.isInteger(typesize) || typesize < 1 || typesize > 255) throw new RangeError(`blosc: item size ${typesize} is not in 1..255`);
   const nbytes = raw.length;
   if (nbytes > 0x7fffffff - HEADER) throw new RangeError(`blosc: a chunk of ${nbytes} bytes is over Blosc's 2 GiB limit`);
@@ -115,11 +124,10 @@ export function bloscEncode(raw: Uint8Array, typesize: number): Uint8Array {
     }
   }
   if (!fits || op >= limit) {
-    const out = new Uint8Array(limit);
-    header(out, 0, MEMCPYED | (doShuffle ? SHUFFLE : 0) | (LZ4_CODE << 5), typesize, nbytes, blocksize, limit);
-    out.set(raw, HEADER);
-    return out;
+    header(mem, outAt, MEMCPYED | (doShuffle ? SHUFFLE : 0) | (LZ4_CODE << 5), typesize, nbytes, blocksize, limit);
+    mem.set(raw, outAt + HEADER);
+    return mem.subarray(outAt, outAt + limit);
   }
   header(mem, outAt, (doShuffle ? SHUFFLE : 0) | (LZ4_CODE << 5), typesize, nbytes, blocksize, op);
-  return mem.slice(outAt, outAt + op);
+  return mem.subarray(outAt, outAt + op);
 }

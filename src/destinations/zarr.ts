@@ -11,7 +11,7 @@ import { coerceElement } from "../core/ndarray.js";
 import { sizeOf } from "../core/shape.js";
 import { destinationError, tempSibling } from "./file.js";
 import { forEachRow, gridShape, type ChunkData } from "./grid.js";
-import { bloscEncode } from "./blosc-encode.js";
+import { bloscEncodeView } from "./blosc-encode.js";
 import { METADATA_FILES, chunkKey, zarrJsonV3, zarrayV2, type ZarrArrayInfo } from "./zarr-meta.js";
 
 export interface ZarrWritten {
@@ -22,6 +22,8 @@ export interface ZarrWritten {
   readonly chunks: readonly number[];
   readonly dtype: string;
 }
+
+const MAX_SPARE = 4;
 
 async function exists(p: string): Promise<"dir" | "file" | undefined> {
   try {
@@ -44,6 +46,8 @@ export class ZarrWriter {
   private readonly fill: number | bigint;
   private written = 0;
   private closed = false;
+  /** Buffers of finished file writes, reused for encoded chunks (a few: as many as writes overlap). */
+  private readonly spare: Uint8Array[] = [];
 
   private constructor(
     readonly path: string,
@@ -99,10 +103,16 @@ export class ZarrWriter {
     if (this.closed) throw new Error("the zarr writer is closed");
     try {
       const raw = this.encodeChunk(index, chunk);
-      const bytes = bloscEncode(raw, DTYPES[this.info.dtype].bytes);
+      const encoded = bloscEncodeView(raw, DTYPES[this.info.dtype].bytes);
+      // the view is overwritten by the next encode: copy it out before any await
+      let buffer = this.spare.pop();
+      // every chunk is encoded whole, in at most its raw size + the 16-byte header
+      if (buffer === undefined || buffer.length < encoded.length) buffer = new Uint8Array(Math.max(encoded.length, raw.length + 16));
+      buffer.set(encoded);
       const file = join(this.tmp, ...chunkKey(this.version, index).split("/"));
       if (this.version === 3) await mkdir(dirname(file), { recursive: true });
-      await writeFile(file, bytes);
+      await writeFile(file, buffer.subarray(0, encoded.length));
+      if (this.spare.length < MAX_SPARE) this.spare.push(buffer);
       this.written++;
     } catch (e) {
       throw destinationError(this.path, e);

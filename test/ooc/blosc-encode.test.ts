@@ -161,3 +161,20 @@ t.test("Zarr v2 and v3 arrays written with Blosc decode in zarr-python", async (
     for (const r of results) t.ok(r.ok, `zarr-python reads ${r.path} ${r.detail}`);
   });
 });
+
+t.test("chunks written concurrently each get their own bytes (encoded chunks are copied out of the encoder's memory)", async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), "tesserae-blosc-"));
+  t.teardown(() => rmSync(dir, { recursive: true, force: true }));
+  const path = join(dir, "concurrent.zarr");
+  const shape = [8, 4096], chunks = [1, 4096];
+  const w = await ZarrWriter.open(path, 2, { shape, chunks, dtype: "float32", fillValue: 0 });
+  // alternating compressible and incompressible chunks, so encoded sizes differ
+  const parts = Array.from({ length: 8 }, (_, i) => values("float32", 4096, i % 2 === 0 ? "smooth" : "random", i + 1));
+  await Promise.all(parts.map((data, i) => w.writeChunk([i, 0], { shape: chunks, data })));
+  await w.commit();
+  for (const [i, data] of parts.entries()) {
+    const out = new Uint8Array(4 * 4096);
+    bloscDecode(new Uint8Array(readFileSync(join(path, `${i}.0`))), out);
+    t.ok(Buffer.from(out).equals(Buffer.from(bytesOf(data))), `chunk ${i} holds its own values`);
+  }
+});
