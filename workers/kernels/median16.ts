@@ -10,6 +10,7 @@
  */
 import { I32, moduleBytes, sleb, uleb, V128, type ValType } from "../codegen/wasm/binary.js";
 import { simdEnabled } from "../codegen/wasm/runtime.js";
+import { Wasm } from "../../src/core/wasm-api.js";
 
 export const MAX_RUN = 16;
 /** Output elements per tile. */
@@ -132,19 +133,11 @@ interface Instance {
   outMask: Uint8Array;
 }
 
-/** The part of the WebAssembly JS API used here (the ES and node type libraries do not declare it). */
-interface WasmApi {
-  Memory: new (d: { initial: number }) => { readonly buffer: ArrayBuffer };
-  Module: new (bytes: Uint8Array) => object;
-  Instance: new (m: object, imports: object) => { readonly exports: { readonly [name: string]: unknown } };
-}
-
 let instance: Instance | undefined;
 
 /** The module in this thread, compiled once, with its own memory. */
 function getInstance(): Instance {
   if (instance !== undefined) return instance;
-  const Wasm = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
   const mem = new Wasm.Memory({ initial: PAGES });
   const run = new Wasm.Instance(new Wasm.Module(buildModule()), { env: { mem } }).exports["run"] as (groups: number) => void;
   const buf = mem.buffer;

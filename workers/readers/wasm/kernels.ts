@@ -4,6 +4,7 @@
  * into the module's memory; the caller lays out the regions (see workspace.ts).
  */
 import { Code, I32, V128, assemble, type FuncDef } from "./assembler.js";
+import { Wasm, type WasmMemory } from "../../../src/core/wasm-api.js";
 
 /** lz4 errors: the function returns one of these (negative) instead of the output end. */
 export const LZ4_ERRORS: Readonly<Record<number, string>> = {
@@ -148,17 +149,6 @@ function unshuffle4(): FuncDef {
   return { name: "unshuffle4", params: 6, results: 0, locals: [I32, I32, I32, V128, V128, V128, V128], code: c };
 }
 
-/** The part of the WebAssembly JS API used here (Node's global; the ES and node type libraries do not declare it). */
-interface WasmMemory {
-  readonly buffer: ArrayBuffer;
-  grow(pages: number): number;
-}
-interface WasmApi {
-  Module: new (bytes: Uint8Array) => object;
-  Instance: new (module: object) => { exports: unknown };
-}
-const Wasm = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
-
 export interface Kernels {
   readonly memory: WasmMemory;
   lz4(ip: number, iend: number, op: number, oend: number, ostart: number): number;
@@ -171,7 +161,7 @@ let kernels: Kernels | undefined;
 export function bloscKernels(): Kernels {
   if (kernels === undefined) {
     const module = new Wasm.Module(assemble([lz4(), unshuffle4()], 1));
-    kernels = new Wasm.Instance(module).exports as Kernels;
+    kernels = new Wasm.Instance(module).exports as unknown as Kernels;
   }
   return kernels;
 }

@@ -17,10 +17,10 @@ export class Workspace {
   outAt = 0;
   private inCap = 0;
   private blockCap = 0;
-  private view = new Uint8Array(0);
+  private view: Uint8Array<ArrayBufferLike> = new Uint8Array(0);
 
   /** The memory's bytes (a fresh view after any growth). */
-  get bytes(): Uint8Array {
+  get bytes(): Uint8Array<ArrayBufferLike> {
     if (this.view.buffer !== this.kernels.memory.buffer) this.view = new Uint8Array(this.kernels.memory.buffer);
     return this.view;
   }
