@@ -45,25 +45,34 @@ export interface SourceLeafSpec {
   readonly shape: readonly number[];
 }
 
+/**
+ * Where a source leaf's block lies along source axis `j`: the coordinate at the block start (`c`),
+ * the range it touches [lo, hi], and whether that range is empty (a zero-length block axis).
+ */
+function axisSpan(l: SourceLeafSpec, j: number): { c: number; lo: number; hi: number; empty: boolean } {
+  const m = l.axes[j]!;
+  const c = m.a >= 0 ? m.c + m.s * l.start[m.a]! : m.c;
+  const len = m.a >= 0 ? l.shape[m.a]! : 1;
+  if (len <= 0) return { c, lo: c, hi: c, empty: true };
+  const last = c + (m.a >= 0 ? m.s * (len - 1) : 0);
+  return { c, lo: Math.min(c, last), hi: Math.max(c, last), empty: false };
+}
+
+/** The chunk-aligned range [a0, a1) around a span on an axis chunked by `ch` (empty spans: a0 = a1). */
+function alignedRange(span: { lo: number; hi: number; empty: boolean }, ch: number, full: number): [number, number] {
+  const a0 = Math.floor(span.lo / ch) * ch;
+  return [a0, span.empty ? a0 : Math.min(full, (Math.floor(span.hi / ch) + 1) * ch)];
+}
+
 /** The chunk-aligned box a source leaf reads for its block, and its axes at the block start. */
 export function sourceBox(l: SourceLeafSpec): { start: number[]; shape: number[]; axes: SourceAxis[] } {
-  const { source, start, shape } = l;
   const bs: number[] = [], bz: number[] = [];
   const axes = l.axes.map((m, j) => {
-    const c = m.a >= 0 ? m.c + m.s * start[m.a]! : m.c;
-    const len = m.a >= 0 ? shape[m.a]! : 1;
-    let lo = c, hi = c;
-    if (len > 0 && m.a >= 0) {
-      const last = c + m.s * (len - 1);
-      lo = Math.min(c, last);
-      hi = Math.max(c, last);
-    }
-    const ch = source.chunks[j]!;
-    const a0 = Math.floor(lo / ch) * ch;
-    const a1 = len === 0 ? a0 : Math.min(source.fullShape[j]!, (Math.floor(hi / ch) + 1) * ch);
+    const span = axisSpan(l, j);
+    const [a0, a1] = alignedRange(span, l.source.chunks[j]!, l.source.fullShape[j]!);
     bs.push(a0);
     bz.push(a1 - a0);
-    return { c, a: m.a, s: m.s };
+    return { c: span.c, a: m.a, s: m.s };
   });
   return { start: bs, shape: bz, axes };
 }
@@ -71,17 +80,10 @@ export function sourceBox(l: SourceLeafSpec): { start: number[]; shape: number[]
 /** The box a source leaf's block actually touches, not rounded out to chunks (same axes as `sourceBox`). */
 export function footprintBox(l: SourceLeafSpec): { start: number[]; shape: number[] } {
   const start: number[] = [], shape: number[] = [];
-  l.axes.forEach((m, j) => {
-    const c = m.a >= 0 ? m.c + m.s * l.start[m.a]! : m.c;
-    const len = m.a >= 0 ? l.shape[m.a]! : 1;
-    if (len <= 0) {
-      start.push(c);
-      shape.push(0);
-      return;
-    }
-    const last = m.a >= 0 ? c + m.s * (len - 1) : c;
-    start.push(Math.min(c, last));
-    shape.push(Math.abs(last - c) + 1);
+  l.axes.forEach((_, j) => {
+    const span = axisSpan(l, j);
+    start.push(span.empty ? span.c : span.lo);
+    shape.push(span.empty ? 0 : span.hi - span.lo + 1);
   });
   return { start, shape };
 }
@@ -105,19 +107,15 @@ export function sourceReadPlan(l: SourceLeafSpec): { box: { start: number[]; sha
 export function sourceScratchBytes(l: SourceLeafSpec): number {
   let aligned = 1, tight = 1, chunk = 1;
   for (let j = 0; j < l.axes.length; j++) {
-    const m = l.axes[j]!;
-    const ch = l.source.chunks[j]!;
-    chunk *= ch;
-    const len = m.a >= 0 ? l.shape[m.a]! : 1;
-    if (len <= 0) {
+    chunk *= l.source.chunks[j]!;
+    const span = axisSpan(l, j);
+    if (span.empty) {
       aligned = tight = 0;
       continue;
     }
-    const c = m.a >= 0 ? m.c + m.s * l.start[m.a]! : m.c;
-    const last = m.a >= 0 ? c + m.s * (len - 1) : c;
-    const lo = Math.min(c, last), hi = Math.max(c, last);
-    tight *= hi - lo + 1;
-    aligned *= Math.min(l.source.fullShape[j]!, (Math.floor(hi / ch) + 1) * ch) - Math.floor(lo / ch) * ch;
+    const [a0, a1] = alignedRange(span, l.source.chunks[j]!, l.source.fullShape[j]!);
+    tight *= span.hi - span.lo + 1;
+    aligned *= a1 - a0;
   }
   const item = DTYPES[l.source.dtype].bytes + (l.source.masked ? 1 : 0);
   return aligned <= 2 * tight ? aligned * item : (tight + chunk) * item;
