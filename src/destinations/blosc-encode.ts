@@ -5,8 +5,8 @@
  * then per block one stream per byte of the item (c-blosc's split rule) or one stream when the
  * block is too small, each an int32 size and its LZ4 bytes, or its raw bytes when LZ4 does not
  * shrink it. A chunk that does not shrink at all is stored whole (the memcpyed flag).
- * LZ4 and the shuffle of 4-byte items run in WebAssembly (encode-kernels.ts), in its memory,
- * where the chunk is assembled.
+ * LZ4 and the shuffle of 4-byte items run in WebAssembly (encode-kernels.ts), block by block
+ * in its memory; each stream is copied once, into the caller's output.
  */
 import { HASH_TABLE_BYTES, SLACK, encodeKernels } from "./encode-kernels.js";
 
@@ -40,18 +40,18 @@ function shuffle(src: Uint8Array, from: number, n: number, typesize: number, dst
 }
 
 /**
- * Where a chunk's encoding lives in the kernels' memory, after the hash table: one raw block
- * (+ slack), one shuffled block (+ slack), and the encoded chunk (+ slack). The memory grows
- * when a chunk needs more and never shrinks (chunks of one array have one size).
+ * Where a block's encoding happens in the kernels' memory, after the hash table: the raw block,
+ * the shuffled block and one compressed stream, each with the kernels' slack. The memory grows
+ * when blocks are larger and never shrinks (at most 3 × 256 KiB past the table).
  */
-function layout(nbytes: number, blocksize: number): { rawAt: number; shuffledAt: number; outAt: number; mem: Uint8Array } {
+function layout(blocksize: number): { rawAt: number; shuffledAt: number; streamAt: number; mem: Uint8Array } {
   const rawAt = HASH_TABLE_BYTES;
   const shuffledAt = align(rawAt + blocksize + SLACK);
-  const outAt = align(shuffledAt + blocksize + SLACK);
-  const need = outAt + HEADER + nbytes + SLACK;
+  const streamAt = align(shuffledAt + blocksize + SLACK);
+  const need = streamAt + blocksize + SLACK;
   const memory = encodeKernels().memory;
   if (need > memory.buffer.byteLength) memory.grow(Math.ceil((need - memory.buffer.byteLength) / PAGE));
-  return { rawAt, shuffledAt, outAt, mem: new Uint8Array(memory.buffer) };
+  return { rawAt, shuffledAt, streamAt, mem: new Uint8Array(memory.buffer) };
 }
 
 const put32 = (b: Uint8Array, i: number, v: number): void => {
@@ -61,37 +61,37 @@ const put32 = (b: Uint8Array, i: number, v: number): void => {
   b[i + 3] = v >>> 24;
 };
 
-function header(out: Uint8Array, at: number, flags: number, typesize: number, nbytes: number, blocksize: number, cbytes: number): void {
-  out[at] = FORMAT_VERSION;
-  out[at + 1] = LZ4_FORMAT_VERSION;
-  out[at + 2] = flags;
-  out[at + 3] = typesize;
-  put32(out, at + 4, nbytes);
-  put32(out, at + 8, blocksize);
-  put32(out, at + 12, cbytes);
+function header(out: Uint8Array, flags: number, typesize: number, nbytes: number, blocksize: number, cbytes: number): void {
+  out[0] = FORMAT_VERSION;
+  out[1] = LZ4_FORMAT_VERSION;
+  out[2] = flags;
+  out[3] = typesize;
+  put32(out, 4, nbytes);
+  put32(out, 8, blocksize);
+  put32(out, 12, cbytes);
 }
 
 /** A Blosc chunk of `raw` (items of `typesize` bytes, 1–255), never longer than raw + 16 bytes. */
 export function bloscEncode(raw: Uint8Array, typesize: number): Uint8Array {
-  return bloscEncodeView(raw, typesize).slice();
+  const out = new Uint8Array(raw.length + HEADER);
+  return out.subarray(0, bloscEncodeInto(raw, typesize, out));
 }
 
 /**
- * bloscEncode's chunk as a view of the encoder's memory, valid until the next call: for callers
- * that copy it into a buffer they reuse (a fresh multi-MiB array costs more in page faults than
- * the copy).
+ * bloscEncode into `out` (at least raw + 16 bytes) from 0; returns the chunk's size. For callers
+ * that reuse their buffers: a fresh multi-MiB array costs more in page faults than encoding it.
  */
-export function bloscEncodeView(raw: Uint8Array, typesize: number): Uint8Array {
+export function bloscEncodeInto(raw: Uint8Array, typesize: number, out: Uint8Array): number {
   if (!Number.isInteger(typesize) || typesize < 1 || typesize > 255) throw new RangeError(`blosc: item size ${typesize} is not in 1..255`);
   const nbytes = raw.length;
   if (nbytes > 0x7fffffff - HEADER) throw new RangeError(`blosc: a chunk of ${nbytes} bytes is over Blosc's 2 GiB limit`);
+  const limit = HEADER + nbytes;
+  if (out.length < limit) throw new RangeError(`blosc: an output of ${out.length} bytes is shorter than the ${limit} a chunk of ${nbytes} bytes may need`);
   const blocksize = bloscBlockSize(nbytes, typesize);
   const nblocks = nbytes === 0 ? 0 : Math.ceil(nbytes / blocksize);
   const doShuffle = typesize > 1;
   const k = encodeKernels();
-  const { rawAt, shuffledAt, outAt, mem } = layout(nbytes, blocksize);
-  // offsets below are relative to the chunk's start at outAt
-  const limit = HEADER + nbytes;
+  const { rawAt, shuffledAt, streamAt, mem } = layout(blocksize);
   let op = HEADER + 4 * nblocks;
   let fits = op < limit;
   for (let b = 0; b < nblocks && fits; b++) {
@@ -110,24 +110,24 @@ export function bloscEncodeView(raw: Uint8Array, typesize: number): Uint8Array {
       mem.set(raw.subarray(at, at + bsize), rawAt);
       from = rawAt;
     }
-    put32(mem, outAt + HEADER + 4 * b, op);
+    put32(out, HEADER + 4 * b, op);
     for (let s = 0; s < nsplits; s++, from += neblock) {
       if (op + 4 + neblock > limit) {
         fits = false;
         break;
       }
       // a compressed stream must be shorter than the split: equal size means "stored raw"
-      const size = k.lz4(from, from + neblock, outAt + op + 4, neblock - 1);
-      if (size < 0) mem.copyWithin(outAt + op + 4, from, from + neblock);
-      put32(mem, outAt + op, size < 0 ? neblock : size);
+      const size = k.lz4(from, from + neblock, streamAt, neblock - 1);
+      out.set(size < 0 ? mem.subarray(from, from + neblock) : mem.subarray(streamAt, streamAt + size), op + 4);
+      put32(out, op, size < 0 ? neblock : size);
       op += 4 + (size < 0 ? neblock : size);
     }
   }
   if (!fits || op >= limit) {
-    header(mem, outAt, MEMCPYED | (doShuffle ? SHUFFLE : 0) | (LZ4_CODE << 5), typesize, nbytes, blocksize, limit);
-    mem.set(raw, outAt + HEADER);
-    return mem.subarray(outAt, outAt + limit);
+    header(out, MEMCPYED | (doShuffle ? SHUFFLE : 0) | (LZ4_CODE << 5), typesize, nbytes, blocksize, limit);
+    out.set(raw, HEADER);
+    return limit;
   }
-  header(mem, outAt, (doShuffle ? SHUFFLE : 0) | (LZ4_CODE << 5), typesize, nbytes, blocksize, op);
-  return mem.subarray(outAt, outAt + op);
+  header(out, (doShuffle ? SHUFFLE : 0) | (LZ4_CODE << 5), typesize, nbytes, blocksize, op);
+  return op;
 }

@@ -11,7 +11,8 @@ import { coerceElement } from "../core/ndarray.js";
 import { sizeOf } from "../core/shape.js";
 import { destinationError, tempSibling } from "./file.js";
 import { forEachRow, gridShape, type ChunkData } from "./grid.js";
-import { bloscEncodeView } from "./blosc-encode.js";
+import { bloscEncodeInto } from "./blosc-encode.js";
+import { BufferPool } from "./buffer-pool.js";
 import { METADATA_FILES, chunkKey, zarrJsonV3, zarrayV2, type ZarrArrayInfo } from "./zarr-meta.js";
 
 export interface ZarrWritten {
@@ -23,7 +24,9 @@ export interface ZarrWritten {
   readonly dtype: string;
 }
 
-const MAX_SPARE = 4;
+// encoded chunks in memory at once: one being written while the next is encoded
+const ENCODE_BUFFERS = 2;
+const BLOSC_HEADER = 16;
 
 async function exists(p: string): Promise<"dir" | "file" | undefined> {
   try {
@@ -46,8 +49,7 @@ export class ZarrWriter {
   private readonly fill: number | bigint;
   private written = 0;
   private closed = false;
-  /** Buffers of finished file writes, reused for encoded chunks (a few: as many as writes overlap). */
-  private readonly spare: Uint8Array[] = [];
+  private readonly buffers: BufferPool;
 
   private constructor(
     readonly path: string,
@@ -57,6 +59,8 @@ export class ZarrWriter {
   ) {
     this.grid = gridShape(info.shape, info.chunks);
     this.fill = coerceElement(info.fillValue, info.dtype);
+    // every chunk is encoded whole, in at most its raw size + the Blosc header
+    this.buffers = new BufferPool(sizeOf(info.chunks) * DTYPES[info.dtype].bytes + BLOSC_HEADER, ENCODE_BUFFERS);
   }
 
   static async open(path: string, version: 2 | 3, info: ZarrArrayInfo): Promise<ZarrWriter> {
@@ -103,16 +107,15 @@ export class ZarrWriter {
     if (this.closed) throw new Error("the zarr writer is closed");
     try {
       const raw = this.encodeChunk(index, chunk);
-      const encoded = bloscEncodeView(raw, DTYPES[this.info.dtype].bytes);
-      // the view is overwritten by the next encode: copy it out before any await
-      let buffer = this.spare.pop();
-      // every chunk is encoded whole, in at most its raw size + the 16-byte header
-      if (buffer === undefined || buffer.length < encoded.length) buffer = new Uint8Array(Math.max(encoded.length, raw.length + 16));
-      buffer.set(encoded);
-      const file = join(this.tmp, ...chunkKey(this.version, index).split("/"));
-      if (this.version === 3) await mkdir(dirname(file), { recursive: true });
-      await writeFile(file, buffer.subarray(0, encoded.length));
-      if (this.spare.length < MAX_SPARE) this.spare.push(buffer);
+      const buffer = await this.buffers.take();
+      try {
+        const n = bloscEncodeInto(raw, DTYPES[this.info.dtype].bytes, buffer);
+        const file = join(this.tmp, ...chunkKey(this.version, index).split("/"));
+        if (this.version === 3) await mkdir(dirname(file), { recursive: true });
+        await writeFile(file, buffer.subarray(0, n));
+      } finally {
+        this.buffers.give(buffer);
+      }
       this.written++;
     } catch (e) {
       throw destinationError(this.path, e);

@@ -11,7 +11,7 @@ import { join } from "node:path";
 import t from "tap";
 import Blosc from "numcodecs/blosc";
 import { allocate, type DTypeName, type TypedArray } from "../../src/core/dtype.js";
-import { bloscBlockSize, bloscEncode } from "../../src/destinations/blosc-encode.js";
+import { bloscBlockSize, bloscEncode, bloscEncodeInto } from "../../src/destinations/blosc-encode.js";
 import { chunkIndices, chunkRegion, gridShape } from "../../src/destinations/grid.js";
 import { ZarrWriter } from "../../src/destinations/zarr.js";
 import { bloscDecode } from "../../workers/readers/blosc.js";
@@ -162,7 +162,7 @@ t.test("Zarr v2 and v3 arrays written with Blosc decode in zarr-python", async (
   });
 });
 
-t.test("chunks written concurrently each get their own bytes (encoded chunks are copied out of the encoder's memory)", async (t) => {
+t.test("chunks written concurrently each get their own bytes (more writes than encode buffers)", async (t) => {
   const dir = mkdtempSync(join(tmpdir(), "tesserae-blosc-"));
   t.teardown(() => rmSync(dir, { recursive: true, force: true }));
   const path = join(dir, "concurrent.zarr");
@@ -177,4 +177,13 @@ t.test("chunks written concurrently each get their own bytes (encoded chunks are
     bloscDecode(new Uint8Array(readFileSync(join(path, `${i}.0`))), out);
     t.ok(Buffer.from(out).equals(Buffer.from(bytesOf(data))), `chunk ${i} holds its own values`);
   }
+});
+
+t.test("encoding into a buffer shorter than raw + header is refused", async (t) => {
+  t.throws(() => bloscEncodeInto(new Uint8Array(100), 4, new Uint8Array(115)), /output of 115 bytes is shorter than the 116/);
+  const raw = bytesOf(values("float32", 1000, "smooth", 2));
+  const out = new Uint8Array(raw.length + 16 + 7).fill(0xee);
+  const n = bloscEncodeInto(raw, 4, out);
+  t.ok(Buffer.from(out.subarray(0, n)).equals(Buffer.from(bloscEncode(raw, 4))), "the same chunk as bloscEncode");
+  t.ok(out.subarray(n).every((b) => b === 0xee), "nothing written past the chunk");
 });
