@@ -8,6 +8,7 @@
  * LZ4 and the shuffle of 4-byte items run in WebAssembly (encode-kernels.ts), block by block
  * in its memory; each stream is copied once, into the caller's output.
  */
+import { WASM_PAGE } from "../core/wasm-api.js";
 import { HASH_TABLE_BYTES, SLACK, encodeKernels } from "./encode-kernels.js";
 
 const HEADER = 16;
@@ -16,7 +17,6 @@ const LZ4_CODE = 1;
 const FORMAT_VERSION = 2, LZ4_FORMAT_VERSION = 1;
 const L1 = 32 * 1024;
 const MAX_SPLITS = 16, MIN_BUFFER = 128;
-const PAGE = 65536;
 const align = (n: number): number => (n + 63) & ~63;
 
 /** c-blosc's block size for clevel 5: 32 KiB, times the item size (64–256 KiB) when blocks split. */
@@ -50,7 +50,7 @@ function layout(blocksize: number): { rawAt: number; shuffledAt: number; streamA
   const streamAt = align(shuffledAt + blocksize + SLACK);
   const need = streamAt + blocksize + SLACK;
   const memory = encodeKernels().memory;
-  if (need > memory.buffer.byteLength) memory.grow(Math.ceil((need - memory.buffer.byteLength) / PAGE));
+  if (need > memory.buffer.byteLength) memory.grow(Math.ceil((need - memory.buffer.byteLength) / WASM_PAGE));
   return { rawAt, shuffledAt, streamAt, mem: new Uint8Array(memory.buffer) };
 }
 

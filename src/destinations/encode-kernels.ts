@@ -4,6 +4,7 @@
  * 4-byte items with SIMD shuffles. Pointers are i32 byte offsets into the module's memory, whose
  * first 64 KiB are the compressor's hash table; the caller lays out the rest (blosc-encode.ts).
  */
+import { Wasm, WASM_PAGE, type WasmMemory } from "../core/wasm-api.js";
 import { Code, I32, I64, V128, assemble, type FuncDef, type ValType } from "../../workers/readers/wasm/assembler.js";
 
 /** Bytes at the start of memory that hold the hash table: 2^14 int32 positions. */
@@ -240,17 +241,6 @@ function shuffle4(): FuncDef {
   return { name: "shuffle4", params: 3, results: 0, locals: [I32, I32, I32, V128, V128, V128, V128, V128, V128, V128, V128], code: c };
 }
 
-/** The part of the WebAssembly JS API used here (Node's global; the ES and node type libraries do not declare it). */
-interface WasmMemory {
-  readonly buffer: ArrayBuffer;
-  grow(pages: number): number;
-}
-interface WasmApi {
-  Module: new (bytes: Uint8Array) => object;
-  Instance: new (module: object) => { exports: unknown };
-}
-const Wasm = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
-
 export interface EncodeKernels {
   readonly memory: WasmMemory;
   lz4(src: number, end: number, dst: number, limit: number): number;
@@ -262,8 +252,8 @@ let kernels: EncodeKernels | undefined;
 /** Compiled once per thread, on first use; the memory starts as the hash table alone. */
 export function encodeKernels(): EncodeKernels {
   if (kernels === undefined) {
-    const module = new Wasm.Module(assemble([lz4(), shuffle4()], HASH_TABLE_BYTES / 65536));
-    kernels = new Wasm.Instance(module).exports as EncodeKernels;
+    const module = new Wasm.Module(assemble([lz4(), shuffle4()], HASH_TABLE_BYTES / WASM_PAGE));
+    kernels = new Wasm.Instance(module).exports as unknown as EncodeKernels;
   }
   return kernels;
 }
