@@ -5,7 +5,7 @@
  * then per block one stream per byte of the item (c-blosc's split rule) or one stream when the
  * block is too small, each an int32 size and its LZ4 bytes, or its raw bytes when LZ4 does not
  * shrink it. A chunk that does not shrink at all is stored whole (the memcpyed flag).
- * LZ4 and the shuffle of 4-byte items run in WebAssembly (encode-kernels.ts), block by block
+ * LZ4 and the shuffle of 2-, 4- and 8-byte items run in WebAssembly (encode-kernels.ts), block by block
  * in its memory; each stream is copied once, into the caller's output.
  */
 import { WASM_PAGE } from "../core/wasm-api.js";
@@ -91,6 +91,7 @@ export function bloscEncodeInto(raw: Uint8Array, typesize: number, out: Uint8Arr
   const nblocks = nbytes === 0 ? 0 : Math.ceil(nbytes / blocksize);
   const doShuffle = typesize > 1;
   const k = encodeKernels();
+  const simd = typesize === 2 ? k.shuffle2 : typesize === 4 ? k.shuffle4 : typesize === 8 ? k.shuffle8 : undefined;
   const { rawAt, shuffledAt, streamAt, mem } = layout(blocksize);
   let op = HEADER + 4 * nblocks;
   let fits = op < limit;
@@ -101,10 +102,12 @@ export function bloscEncodeInto(raw: Uint8Array, typesize: number, out: Uint8Arr
     const nsplits = typesize <= MAX_SPLITS && blocksize / typesize >= MIN_BUFFER && !leftover ? typesize : 1;
     const neblock = bsize / nsplits;
     let from = shuffledAt;
-    if (typesize === 4) {
+    if (simd !== undefined) {
       mem.set(raw.subarray(at, at + bsize), rawAt);
-      k.shuffle4(rawAt, bsize >> 2, shuffledAt);
-      mem.copyWithin(shuffledAt + (bsize & ~3), rawAt + (bsize & ~3), rawAt + bsize);
+      const items = Math.floor(bsize / typesize), whole = items * typesize;
+      simd.call(k, rawAt, items, shuffledAt);
+      // a partial item's bytes stay at the end
+      mem.copyWithin(shuffledAt + whole, rawAt + whole, rawAt + bsize);
     } else if (doShuffle) shuffle(raw, at, bsize, typesize, mem, shuffledAt);
     else {
       mem.set(raw.subarray(at, at + bsize), rawAt);

@@ -1,7 +1,7 @@
 /**
  * The Blosc encode kernels as WebAssembly, written with the decoder's assembler
  * (workers/readers/wasm/assembler.ts): a greedy LZ4 block compressor and the byte shuffle of
- * 4-byte items with SIMD shuffles. Pointers are i32 byte offsets into the module's memory, whose
+ * 2-, 4- and 8-byte items with SIMD shuffles. Pointers are i32 byte offsets into the module's memory, whose
  * first 64 KiB are the compressor's hash table; the caller lays out the rest (blosc-encode.ts).
  */
 import { Wasm, WASM_PAGE, type WasmMemory } from "../core/wasm-api.js";
@@ -187,64 +187,97 @@ function lz4(): FuncDef {
   return { name: "lz4", params: 4, results: 1, locals, code: c };
 }
 
+/** One SIMD step: vector k of the next bank is i8x16.shuffle(bank[left], bank[right], lanes). */
+type Step = readonly [left: number, right: number, lanes: readonly number[]];
+
+const range = (from: number, n: number, step = 1): number[] => Array.from({ length: n }, (_, k) => from + k * step);
+const plus = (lanes: readonly number[], d: number): number[] => lanes.map((l) => l + d);
+// the first halves of two vectors, then the second halves
+const FIRST = [...range(0, 8), ...range(16, 8)];
+const SECOND = plus(FIRST, 8);
+
 /**
- * shuffle4(src, n, dst): n 4-byte items at src → stream k at dst + k·n holds byte k of every
- * item. 16 items per turn (two rounds of SIMD shuffles), the n % 16 tail byte by byte.
+ * Rounds of shuffles that turn 16 items of `size` bytes (`size` vectors as loaded) into `size`
+ * vectors, vector k holding byte k of the 16 items: a transpose in log2(size) interleaving rounds.
  */
-function shuffle4(): FuncDef {
+const ROUNDS: Readonly<Record<2 | 4 | 8, readonly (readonly Step[])[]>> = {
+  2: [[[0, 1, range(0, 16, 2)], [0, 1, range(1, 16, 2)]]],
+  4: [
+    // bytes 0 and 1 of 8 items (from two vectors of 4 items), then bytes 2 and 3
+    [[0, 1, [...range(0, 8, 4), ...range(1, 8, 4)]], [0, 1, [...range(2, 8, 4), ...range(3, 8, 4)]],
+      [2, 3, [...range(0, 8, 4), ...range(1, 8, 4)]], [2, 3, [...range(2, 8, 4), ...range(3, 8, 4)]]],
+    [[0, 2, FIRST], [0, 2, SECOND], [1, 3, FIRST], [1, 3, SECOND]],
+  ],
+  8: (() => {
+    // bytes 0-3 of 4 items (from two vectors of 2 items), then bytes 4-7
+    const lo = [0, 1, 2, 3].flatMap((j) => range(j, 4, 8));
+    const hi = plus(lo, 4);
+    // bytes j, j+1 of 8 items from two vectors of 4 items' bytes j..j+3
+    const pair = [...range(0, 4), ...range(16, 4), ...range(4, 4), ...range(20, 4)];
+    const pair2 = plus(pair, 8);
+    return [
+      [0, 2, 4, 6].flatMap((v): Step[] => [[v, v + 1, lo], [v, v + 1, hi]]),
+      [[0, 2, pair], [0, 2, pair2], [4, 6, pair], [4, 6, pair2], [1, 3, pair], [1, 3, pair2], [5, 7, pair], [5, 7, pair2]],
+      [[0, 2, FIRST], [0, 2, SECOND], [1, 3, FIRST], [1, 3, SECOND], [4, 6, FIRST], [4, 6, SECOND], [5, 7, FIRST], [5, 7, SECOND]],
+    ];
+  })(),
+};
+
+/**
+ * shuffle{size}(src, n, dst): n items of `size` bytes at src → stream k at dst + k·n holds byte k
+ * of every item. 16 items per turn through the SIMD rounds above, the n % 16 tail byte by byte.
+ */
+function shuffle(size: 2 | 4 | 8): FuncDef {
   const src = 0, n = 1, dst = 2;
-  const i = 3, p = 4, end = 5, v0 = 6, v1 = 7, v2 = 8, v3 = 9, a = 10, b = 11, cc = 12, d = 13;
-  // bytes 0 and 1 of 8 items (from two vectors of 4), then bytes 2 and 3
-  const lo = [0, 4, 8, 12, 16, 20, 24, 28, 1, 5, 9, 13, 17, 21, 25, 29];
-  const hi = lo.map((l) => l + 2);
-  // the first halves of two vectors, then the second halves
-  const first = [0, 1, 2, 3, 4, 5, 6, 7, 16, 17, 18, 19, 20, 21, 22, 23];
-  const second = first.map((l) => l + 8);
+  const i = 3, p = 4, end = 5, bank0 = 6, bank1 = bank0 + size;
+  const rounds = ROUNDS[size];
   const c = new Code();
+  // dst + i + k·n: where item i's byte k goes
+  const at = (k: number): void => {
+    c.get(dst).get(i).add();
+    for (let j = 0; j < k; j++) c.get(n).add();
+  };
   c.get(src).set(p);
   c.get(n).i32(-16).and().set(end);
   c.block();
   c.get(i).get(end).geU().brIf(0);
   c.loop();
-  for (const [k, v] of [v0, v1, v2, v3].entries()) c.get(p).v128Load(16 * k).set(v);
-  c.get(v0).get(v1).shuffle(lo).set(a);
-  c.get(v0).get(v1).shuffle(hi).set(b);
-  c.get(v2).get(v3).shuffle(lo).set(cc);
-  c.get(v2).get(v3).shuffle(hi).set(d);
-  const at = (k: number): void => {
-    c.get(dst).get(i).add();
-    for (let j = 0; j < k; j++) c.get(n).add();
-  };
-  at(0);
-  c.get(a).get(cc).shuffle(first).v128Store();
-  at(1);
-  c.get(a).get(cc).shuffle(second).v128Store();
-  at(2);
-  c.get(b).get(d).shuffle(first).v128Store();
-  at(3);
-  c.get(b).get(d).shuffle(second).v128Store();
-  c.get(p).i32(64).add().set(p);
+  for (let v = 0; v < size; v++) c.get(p).v128Load(16 * v).set(bank0 + v);
+  rounds.forEach((steps, r) => {
+    const from = r % 2 === 0 ? bank0 : bank1, to = r % 2 === 0 ? bank1 : bank0;
+    const last = r === rounds.length - 1;
+    steps.forEach(([left, right, lanes], k) => {
+      if (last) at(k);
+      c.get(from + left).get(from + right).shuffle(lanes);
+      if (last) c.v128Store();
+      else c.set(to + k);
+    });
+  });
+  c.get(p).i32(16 * size).add().set(p);
   c.get(i).i32(16).add().tee(i).get(end).ltU().brIf(0);
   c.end();
   c.end();
   c.block();
   c.get(i).get(n).geU().brIf(0);
   c.loop();
-  for (let k = 0; k < 4; k++) {
+  for (let k = 0; k < size; k++) {
     at(k);
     c.get(p).load8(k).store8();
   }
-  c.get(p).i32(4).add().set(p);
+  c.get(p).i32(size).add().set(p);
   c.get(i).i32(1).add().tee(i).get(n).ltU().brIf(0);
   c.end();
   c.end();
-  return { name: "shuffle4", params: 3, results: 0, locals: [I32, I32, I32, V128, V128, V128, V128, V128, V128, V128, V128], code: c };
+  return { name: `shuffle${size}`, params: 3, results: 0, locals: [I32, I32, I32, ...new Array<ValType>(2 * size).fill(V128)], code: c };
 }
 
 export interface EncodeKernels {
   readonly memory: WasmMemory;
   lz4(src: number, end: number, dst: number, limit: number): number;
+  /** Byte shuffles of n items of 2, 4 and 8 bytes (see `shuffle`). */
+  shuffle2(src: number, n: number, dst: number): void;
   shuffle4(src: number, n: number, dst: number): void;
+  shuffle8(src: number, n: number, dst: number): void;
 }
 
 let kernels: EncodeKernels | undefined;
@@ -252,7 +285,7 @@ let kernels: EncodeKernels | undefined;
 /** Compiled once per thread, on first use; the memory starts as the hash table alone. */
 export function encodeKernels(): EncodeKernels {
   if (kernels === undefined) {
-    const module = new Wasm.Module(assemble([lz4(), shuffle4()], HASH_TABLE_BYTES / WASM_PAGE));
+    const module = new Wasm.Module(assemble([lz4(), shuffle(2), shuffle(4), shuffle(8)], HASH_TABLE_BYTES / WASM_PAGE));
     kernels = new Wasm.Instance(module).exports as unknown as EncodeKernels;
   }
   return kernels;

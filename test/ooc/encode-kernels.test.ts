@@ -3,7 +3,7 @@
  * bit-exactly with liblz4 (numcodecs.js) and with our decoder kernel, for incompressible and
  * compressible inputs at edge sizes (0, 1, the 12/13-byte minimum for a match, 15/16 around a
  * length nibble, block sizes and offsets past 64 KiB), within its output limit and slack; the
- * SIMD shuffle of 4-byte items equals the byte-by-byte definition, tail included.
+ * SIMD shuffles of 2-, 4- and 8-byte items equal the byte-by-byte definition, tail included.
  */
 import t from "tap";
 import LZ4 from "numcodecs/lz4";
@@ -135,20 +135,24 @@ t.test("stale hash entries from earlier inputs never produce a wrong block", asy
   }
 });
 
-t.test("shuffle4 puts byte k of every item in stream k, tail items included", async (t) => {
+t.test("shuffle2/4/8 put byte k of every item in stream k, tail items included", async (t) => {
   const k = encodeKernels();
-  for (const items of [0, 1, 15, 16, 17, 33, 1000, 32768]) {
-    const src = input("random", 4 * items, items);
-    const inAt = HASH_TABLE_BYTES + 4, outAt = inAt + 4 * items + 64;
-    const need = outAt + 4 * items + 64;
-    if (k.memory.buffer.byteLength < need) k.memory.grow(Math.ceil((need - k.memory.buffer.byteLength) / 65536));
-    const mem = new Uint8Array(k.memory.buffer);
-    mem.set(src, inAt);
-    mem.fill(0xa5, outAt + 4 * items, outAt + 4 * items + 64);
-    k.shuffle4(inAt, items, outAt);
-    const expected = new Uint8Array(4 * items);
-    for (let i = 0; i < items; i++) for (let b = 0; b < 4; b++) expected[b * items + i] = src[4 * i + b]!;
-    t.ok(same(mem.subarray(outAt, outAt + 4 * items), expected), `${items} items`);
-    t.ok(mem.subarray(outAt + 4 * items, outAt + 4 * items + 64).every((b) => b === 0xa5), `${items} items: nothing written past the streams`);
+  const kernels = { 2: k.shuffle2, 4: k.shuffle4, 8: k.shuffle8 } as const;
+  for (const size of [2, 4, 8] as const) {
+    for (const items of [0, 1, 15, 16, 17, 33, 1000, 32768]) {
+      const src = input("random", size * items, items + size);
+      const n = size * items;
+      const inAt = HASH_TABLE_BYTES + 4, outAt = inAt + n + 64;
+      const need = outAt + n + 64;
+      if (k.memory.buffer.byteLength < need) k.memory.grow(Math.ceil((need - k.memory.buffer.byteLength) / 65536));
+      const mem = new Uint8Array(k.memory.buffer);
+      mem.set(src, inAt);
+      mem.fill(0xa5, outAt + n, outAt + n + 64);
+      kernels[size].call(k, inAt, items, outAt);
+      const expected = new Uint8Array(n);
+      for (let i = 0; i < items; i++) for (let b = 0; b < size; b++) expected[b * items + i] = src[size * i + b]!;
+      t.ok(same(mem.subarray(outAt, outAt + n), expected), `${size}-byte items, ${items} of them`);
+      t.ok(mem.subarray(outAt + n, outAt + n + 64).every((b) => b === 0xa5), `${size}-byte items, ${items}: nothing written past the streams`);
+    }
   }
 });
