@@ -28,6 +28,8 @@ export const BOX_BYTES = 60 << 20;
 export const SLOT_BYTES = KERNEL_SCRATCH_BYTES + BOX_BYTES;
 
 let memory: WasmMemory | undefined;
+/** Set when this runtime refused the memory (e.g. an address-space limit): everything then runs without the arena. */
+let unavailable = false;
 /** The first page is never handed out: address 0 is never a block. */
 let top = WASM_PAGE;
 /** Free blocks below `top`, by address; neighbours are always merged. */
@@ -36,9 +38,14 @@ const blockSize = new Map<number, number>();
 
 /** The arena memory of this process: created by the main thread, adopted by pool workers. */
 export function arenaMemory(): WasmMemory | undefined {
-  if (memory !== undefined) return memory;
+  if (memory !== undefined || unavailable) return memory;
   if (isMainThread) {
-    memory = new Wasm.Memory({ initial: 1, maximum: ARENA_MAX_PAGES, shared: true });
+    try {
+      memory = new Wasm.Memory({ initial: 1, maximum: ARENA_MAX_PAGES, shared: true });
+    } catch (e) {
+      if (!(e instanceof RangeError)) throw e;
+      unavailable = true;
+    }
     return memory;
   }
   const given = (workerData as { arena?: ArenaWorkerData } | null)?.arena;

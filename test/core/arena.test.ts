@@ -5,6 +5,10 @@
  */
 import t from "tap";
 import { setFlagsFromString } from "node:v8";
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { runInNewContext } from "node:vm";
 import * as wf from "../../src/index.js";
 import { arenaAddress, arenaAlloc, arenaCopyOf, arenaFree, arenaUsage } from "../../src/core/arena.js";
@@ -75,4 +79,43 @@ t.test("a large literal from ordinary memory computes in the arena, on the pool 
     worst = Math.max(worst, Math.abs(Math.fround(s / 4) - (inArena.data[i] as number)));
   }
   t.equal(worst, 0, "equal to the mean computed element by element");
+});
+
+t.test("without the arena or any WebAssembly memory (an address-space limit), kernels fall back to JS loops", async (t) => {
+  const dist = new URL("../../dist/src/index.js", import.meta.url).pathname;
+  if (!existsSync(dist)) {
+    t.fail("dist/ is missing: run `npm run build` (npm ci builds it) before this test");
+    return;
+  }
+  // the same NDVI mean as above, on the pool, printed as float32 bits
+  const script = `
+    import * as wf from ${JSON.stringify(dist)};
+    import { arenaMemory } from ${JSON.stringify(dist.replace(/index\.js$/, "core/arena.js"))};
+    const shape = [4, 3, 256, 256];
+    const n = shape.reduce((a, b) => a * b);
+    const plain = new Float32Array(n).map((_, i) => ((i * 7919) % 997) / 997 + 0.01);
+    const x = wf.Array.from(plain, shape);
+    const [r, g] = [x.get(":", 0), x.get(":", 2)];
+    const m = await g.sub(r).div(g.add(r)).mean(0).compute({ cache: false, progressBar: false });
+    let h = 0;
+    for (const v of new Uint32Array(m.data.buffer, m.data.byteOffset, m.data.length)) h = (Math.imul(h, 31) + v) >>> 0;
+    console.log(JSON.stringify({ arena: arenaMemory() !== undefined, hash: h }));
+    await wf.shutdown();`;
+  const dir = mkdtempSync(join(tmpdir(), "tesserae-arena-"));
+  t.teardown(() => rmSync(dir, { recursive: true, force: true }));
+  const file = join(dir, "ndvi.mjs");
+  writeFileSync(file, script);
+  const run = (limit: string) => {
+    // the child runs plain node (no test-runner loaders, which need more address space)
+    const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => k !== "NODE_OPTIONS"));
+    const r = spawnSync("sh", ["-c", `${limit} exec "${process.execPath}" "${file}"`], { env, encoding: "utf8", timeout: 120_000 });
+    if (r.status !== 0) throw new Error(`child failed (${r.status}): ${r.stderr.slice(-2000)}`);
+    return JSON.parse(r.stdout.trim().split("\n").at(-1)!) as { arena: boolean; hash: number };
+  };
+  const free = run("");
+  // WebAssembly memories reserve 8 GiB and more of address space; node itself runs in far less
+  const limited = run("ulimit -v 6000000;");
+  t.ok(free.arena, "normally the arena exists");
+  t.notOk(limited.arena, "under a 6 GB address-space limit it cannot be reserved");
+  t.equal(limited.hash, free.hash, "and the result is the same, bit for bit");
 });

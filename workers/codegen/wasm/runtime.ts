@@ -48,21 +48,29 @@ interface KernelMemory {
   arena: boolean;
 }
 
-let kmem: KernelMemory | undefined;
+/** This thread's kernel memory; null when the runtime refused one (e.g. an address-space limit): the JS loops run. */
+let kmem: KernelMemory | null | undefined;
 const kernels = new Map<string, SimdRun>();
 
-function kernelMemory(): KernelMemory {
+function kernelMemory(): KernelMemory | null {
   if (kmem !== undefined) return kmem;
   const s = threadScratch();
-  kmem = s === null
-    ? { memory: new Wasm.Memory({ initial: 16 }), base: 0, limit: undefined, arena: false }
-    : { memory: s.memory, base: s.at, limit: KERNEL_SCRATCH_BYTES, arena: true };
+  if (s !== null) {
+    kmem = { memory: s.memory, base: s.at, limit: KERNEL_SCRATCH_BYTES, arena: true };
+    return kmem;
+  }
+  try {
+    kmem = { memory: new Wasm.Memory({ initial: 16 }), base: 0, limit: undefined, arena: false };
+  } catch (e) {
+    if (!(e instanceof RangeError)) throw e;
+    kmem = null;
+  }
   return kmem;
 }
 
 /** The kernels of this thread read arena operands in place. */
 export function simdReadsArena(): boolean {
-  return kernelMemory().arena;
+  return kernelMemory()?.arena === true;
 }
 
 /**
@@ -72,6 +80,7 @@ export function simdReadsArena(): boolean {
  */
 export function simdScratch(bytes: number): { buffer: ArrayBufferLike; base: number } | null {
   const k = kernelMemory();
+  if (k === null) return null;
   if (k.limit !== undefined) return bytes <= k.limit ? { buffer: k.memory.buffer, base: k.base } : null;
   const have = k.memory.buffer.byteLength;
   try {
@@ -87,7 +96,7 @@ export function simdKernel(p: Program, lane: Lane, mode: SimdMode): SimdRun {
   const key = `${mode}|${lane}|${programSignature(p)}`;
   let k = kernels.get(key);
   if (k === undefined) {
-    const m = kernelMemory();
+    const m = kernelMemory()!;
     const bytes = kernelBytes(p, lane, mode, m.arena ? ARENA_MAX_PAGES : undefined);
     const instance = new Wasm.Instance(new Wasm.Module(bytes), { env: { mem: m.memory } });
     k = instance.exports["run"] as SimdRun;
