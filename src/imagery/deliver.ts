@@ -46,17 +46,21 @@ async function encode(d: ImageryDelivery): Promise<Uint8Array> {
   throw new ProxyTypeError(`imagery is written as "geotiff" or "png", not "${d.format.type}"`);
 }
 
+/** Encoded imagery to a `download` (the bytes) or `file` destination (written; where and how many bytes). */
+export async function deliverBytes(bytes: Uint8Array, dest: Extract<DestinationSpec, { type: "download" | "file" }>, signal?: AbortSignal): Promise<unknown> {
+  if (dest.type === "download") return bytes;
+  if ("stream" in dest) await writeToStream(dest.stream, bytes);
+  else await writeFileAtomic(dest.path, bytes, signal);
+  return { type: "file", path: "path" in dest ? dest.path : undefined, bytes: bytes.length };
+}
+
 export async function deliverImagery(d: ImageryDelivery): Promise<unknown> {
   const dest = d.destination;
   switch (dest.type) {
     case "download":
       return d.format.type === "native" ? d.imagery : await encode(d);
-    case "file": {
-      const bytes = await encode(d);
-      if ("stream" in dest) await writeToStream(dest.stream, bytes);
-      else await writeFileAtomic(dest.path, bytes, d.signal);
-      return { type: "file", path: "path" in dest ? dest.path : undefined, bytes: bytes.length };
-    }
+    case "file":
+      return deliverBytes(await encode(d), dest, d.signal);
     case "catalog": {
       // loaded on use: adding reads the new file back with geotiff.js
       const { addResultToCatalog } = await import("./catalog/destination.js");

@@ -14,6 +14,8 @@ import type { Executor, Progress } from "../../scheduler/execute.js";
 import type { RunOptions } from "./options.js";
 import { geoContextOf } from "../imagery/bind.js";
 import type { ResultView } from "../imagery/deliver.js";
+import type { GeoTiffFormat } from "../imagery/encode.js";
+import { streamGeoTiff, streamsGeoTiff } from "../imagery/stream.js";
 
 /** The expression to run: `node` with its parameters bound, and what names the arguments by content. */
 export interface Bound {
@@ -40,10 +42,15 @@ export interface ProduceHooks {
 }
 
 /**
- * `streamable`: the caller delivers the engine's array as it is (no imagery view), so a Zarr
- * destination can take the result chunk by chunk while it is computed instead of after.
+ * How the caller would deliver the result, so that it can go to its destination while it is
+ * computed instead of after: a Zarr destination takes the engine's array as it is (no imagery
+ * `view`), a GeoTIFF file or download takes either.
  */
-export async function produce(b: Bound, o: RunOptions, executor: Executor, hooks: ProduceHooks, streamable = false): Promise<Produced> {
+export interface Streamable {
+  readonly view: ResultView | undefined;
+}
+
+export async function produce(b: Bound, o: RunOptions, executor: Executor, hooks: ProduceHooks, stream: Streamable | false = false): Promise<Produced> {
   const key = o.cache ? await cacheKey(b.graph, b.argsDigest, o.geoctx) : undefined;
   if (key !== undefined) {
     const hit = await cacheGet(key);
@@ -56,9 +63,11 @@ export async function produce(b: Bound, o: RunOptions, executor: Executor, hooks
     ...(hooks.onProgress === undefined ? {} : { onProgress: hooks.onProgress }),
   };
   const dest = o.destination;
-  if (streamable && dest.type === "zarr" && b.node.kind === "array") {
-    // A streamed result is never whole in memory, so it is not cached.
-    return streamToZarr(b.node, eo, dest, hooks.signal);
+  // A streamed result is never whole in memory, so it is not cached.
+  if (stream !== false && stream.view === undefined && dest.type === "zarr" && b.node.kind === "array") return streamToZarr(b.node, eo, dest, hooks.signal);
+  if (stream !== false && streamsGeoTiff(o.format, dest) && b.node.kind === "array") {
+    const r = await streamGeoTiff(b.node, eo, o.format as GeoTiffFormat, dest, geoContextOf(o.geoctx), stream.view, hooks.signal);
+    return { ...r, cacheHit: false };
   }
   const r = await evaluate(b.node, eo);
   if (key !== undefined) await cachePut(key, r.value, persistable(b.graph));

@@ -27,7 +27,7 @@ async function runJob(job: Job, b: Bound, o: RunOptions, view?: ResultView): Pro
       signal,
       onRunning: () => job.update("RUNNING"),
       onProgress: (pr) => job.update("RUNNING", sum.add(pr)),
-    }, view === undefined);
+    }, { view });
     job.stats.tasksRun = p.tasksRun;
     job.stats.cacheHit = p.cacheHit;
     job.update("SAVING");
@@ -66,7 +66,7 @@ export async function runInspect(b: Bound, o: RunOptions, view?: ResultView): Pr
     timer.unref();
   });
   const run = (async () => {
-    const p = await produce(b, o, new PoolExecutor(getConfig().workers, { signal: ac.signal }), { signal: ac.signal }, view === undefined);
+    const p = await produce(b, o, new PoolExecutor(getConfig().workers, { signal: ac.signal }), { signal: ac.signal }, { view });
     return p.value === undefined ? p.delivered : finish(b.node, p.value, o, ac.signal, view);
   })();
   try {

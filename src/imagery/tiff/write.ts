@@ -10,15 +10,12 @@ import { geoKeyDirectory, GEO, transformTags, type EpsgCrs, type GeoTransform } 
 import { headerBytes, ifdBytes, writeHeader, writeIfd, type Field } from "./ifd.js";
 import { TAG } from "./tags.js";
 
-export interface GeoRaster {
+/** Everything a GeoTIFF's directory says: a raster without its pixels. */
+export interface GeoRasterHeader {
   readonly width: number;
   readonly height: number;
   readonly bands: number;
   readonly dtype: DTypeName;
-  /** (band, y, x) in C order; bool data is written as uint8. */
-  readonly data: TypedArray;
-  /** 1 = masked, same layout as `data`. */
-  readonly mask?: Uint8Array;
   /** Written to masked pixels and declared as GDAL_NODATA; `null` declares none. */
   readonly nodata: number | null;
   readonly transform: GeoTransform;
@@ -28,6 +25,13 @@ export interface GeoRaster {
   readonly metadata?: Readonly<Record<string, string>>;
   /** TIFF DateTime, "YYYY:MM:DD HH:MM:SS". */
   readonly datetime?: string;
+}
+
+export interface GeoRaster extends GeoRasterHeader {
+  /** (band, y, x) in C order; bool data is written as uint8. */
+  readonly data: TypedArray;
+  /** 1 = masked, same layout as `data`. */
+  readonly mask?: Uint8Array;
 }
 
 export interface TiffOptions {
@@ -61,12 +65,13 @@ export function nodataText(v: number): string {
   return String(v);
 }
 
-function fillOf(r: GeoRaster): number | bigint | undefined {
+/** What masked pixels and tile padding hold: the nodata value in the raster's own type, if any. */
+export function fillOf(r: Pick<GeoRasterHeader, "dtype" | "nodata">): number | bigint | undefined {
   if (r.nodata === null) return undefined;
   return DTYPES[r.dtype].big ? BigInt(r.nodata) : r.nodata;
 }
 
-function fields(r: GeoRaster, g: BlockGrid, o: Required<TiffOptions>, offsets: readonly number[], counts: readonly number[], big: boolean): Field[] {
+function fields(r: GeoRasterHeader, g: BlockGrid, o: Required<TiffOptions>, offsets: readonly number[], counts: readonly number[], big: boolean): Field[] {
   const info = DTYPES[r.dtype];
   const bits = info.bytes * 8;
   const per = (v: number): number[] => new Array<number>(r.bands).fill(v);
@@ -106,34 +111,51 @@ function fields(r: GeoRaster, g: BlockGrid, o: Required<TiffOptions>, offsets: r
   return f;
 }
 
+export function checkRasterSize(r: Pick<GeoRasterHeader, "width" | "height" | "bands">): void {
+  if (!(r.width > 0 && r.height > 0 && r.bands > 0)) throw new RangeError(`a GeoTIFF needs at least one pixel and one band, got ${r.bands}×${r.height}×${r.width}`);
+}
+
 function checkRaster(r: GeoRaster): void {
   const n = r.width * r.height * r.bands;
-  if (!(r.width > 0 && r.height > 0 && r.bands > 0)) throw new RangeError(`a GeoTIFF needs at least one pixel and one band, got ${r.bands}×${r.height}×${r.width}`);
+  checkRasterSize(r);
   if (r.data.length !== n) throw new RangeError(`raster data holds ${r.data.length} values, expected ${n}`);
   if (r.mask !== undefined && r.mask.length !== n) throw new RangeError(`raster mask holds ${r.mask.length} values, expected ${n}`);
 }
 
-type Prepared = { readonly g: BlockGrid; readonly o: Required<TiffOptions>; readonly raw: Uint8Array[] };
+/** The block grid and the options in force; blocks are stored band by band, each band row by row. */
+export interface TiffLayout {
+  readonly g: BlockGrid;
+  readonly o: Required<TiffOptions>;
+}
+
+export function tiffLayout(width: number, height: number, opts: TiffOptions): TiffLayout {
+  const o: Required<TiffOptions> = { tiled: true, tileSize: 256, rowsPerStrip: 16, compression: "DEFLATE", level: 6, ...opts };
+  return { g: blockGrid(width, height, o.tiled, o.tileSize, o.rowsPerStrip), o };
+}
+
+/** Compress one cut block (its bytes as stored) the way this writer does: deflate on libuv's pool. */
+export function compressTiffBlock(block: TypedArray, l: TiffLayout, dtype: DTypeName): Promise<Uint8Array> {
+  return compressBlock(new Uint8Array(block.buffer, block.byteOffset, block.byteLength), l.o.compression, l.o.level, DTYPES[dtype].kind === "f");
+}
+
+type Prepared = TiffLayout & { readonly raw: TypedArray[] };
 
 function prepare(r: GeoRaster, opts: TiffOptions): Prepared {
   checkRaster(r);
-  const o: Required<TiffOptions> = { tiled: true, tileSize: 256, rowsPerStrip: 16, compression: "DEFLATE", level: 6, ...opts };
-  const g = blockGrid(r.width, r.height, o.tiled, o.tileSize, o.rowsPerStrip);
+  const { g, o } = tiffLayout(r.width, r.height, opts);
   const fill = fillOf(r);
   const planes: RasterPlanes = { width: r.width, height: r.height, data: r.data, ...(r.mask === undefined ? {} : { mask: r.mask }), ...(fill === undefined ? {} : { fill }) };
-  const raw: Uint8Array[] = [];
+  const raw: TypedArray[] = [];
   for (let b = 0; b < r.bands; b++) {
     for (let row = 0; row < g.down; row++) {
-      for (let col = 0; col < g.across; col++) {
-        const block = cutBlock(planes, g, b, row, col);
-        raw.push(new Uint8Array(block.buffer, block.byteOffset, block.byteLength));
-      }
+      for (let col = 0; col < g.across; col++) raw.push(cutBlock(planes, g, b, row, col));
     }
   }
   return { g, o, raw };
 }
 
-function assemble(r: GeoRaster, p: Prepared, blocks: readonly Uint8Array[]): Uint8Array {
+/** The file: header, directory (offsets and byte counts of `blocks`, compressed, in storage order), then the blocks. */
+export function assembleGeoTiff(r: GeoRasterHeader, p: TiffLayout, blocks: readonly Uint8Array[]): Uint8Array {
   const { g, o } = p;
   const dataBytes = blocks.reduce((s, b) => s + b.length, 0);
   const zeros = new Array<number>(blocks.length).fill(0);
@@ -161,6 +183,5 @@ function assemble(r: GeoRaster, p: Prepared, blocks: readonly Uint8Array[]): Uin
 /** Encode a raster as GeoTIFF bytes, compressing blocks on libuv's thread pool. */
 export async function writeGeoTiff(r: GeoRaster, opts: TiffOptions = {}): Promise<Uint8Array> {
   const p = prepare(r, opts);
-  const floats = DTYPES[r.dtype].kind === "f";
-  return assemble(r, p, await Promise.all(p.raw.map((b) => compressBlock(b, p.o.compression, p.o.level, floats))));
+  return assembleGeoTiff(r, p, await Promise.all(p.raw.map((b) => compressTiffBlock(b, p, r.dtype))));
 }
