@@ -3,6 +3,10 @@
  * file the whole-raster writer makes of the same result, whatever order the boxes come in.
  */
 import t from "tap";
+import { execFileSync } from "node:child_process";
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { fromArrayBuffer } from "geotiff";
 import { allocate, type DTypeName, type TypedArray } from "../../src/core/dtype.js";
 import { MaskedNDArray, NDArray } from "../../src/core/ndarray.js";
@@ -15,6 +19,14 @@ import type { ResultView } from "../../src/imagery/deliver.js";
 import type { ResultBlock } from "../../scheduler/execute.js";
 import { InlineExecutor } from "../../scheduler/executors/inline.js";
 import * as wf from "../../src/index.js";
+import type { ComputeOptions } from "../../src/compute/run.js";
+import { geoContextOf } from "../../src/imagery/bind.js";
+import { synthProduct } from "../../src/imagery/catalog/synth.js";
+
+type Computable = { compute(opts: ComputeOptions): Promise<unknown> };
+
+// CI has no GDAL: the GDAL part runs where gdal-bin is installed
+const GDALINFO = "/usr/bin/gdalinfo";
 
 function geoOf(height: number, width: number): GeoContextInfo {
   const transform = [399960, 20, 0, 5200020, 0, -20] as const;
@@ -185,4 +197,36 @@ t.test("streamed from the engine's own tasks: the bytes of the result written wh
   const flat = wf.Array.from(new Float32Array(height * width).map((_, i) => i % 97), [height * width]).reshape([height, width]);
   const back = await streamGeoTiff(flat.node, { executor: new InlineExecutor() }, {}, { type: "download" }, geo, undefined, ac.signal);
   t.ok("value" in back, "a reshaped literal is not streamed");
+});
+
+t.test("compute() on the worker pool: a streamed file has the bytes of the whole result's GeoTIFF, and GDAL reads its grid", async (t) => {
+  const root = mkdtempSync(join(tmpdir(), "tesserae-catalog-"));
+  const out = mkdtempSync(join(tmpdir(), "tesserae-out-"));
+  t.teardown(async () => {
+    rmSync(root, { recursive: true, force: true });
+    rmSync(out, { recursive: true, force: true });
+    await wf.shutdown();
+  });
+  wf.configure({ catalog: root });
+  await synthProduct(root, "synth", { size: 300, dates: 3 });
+  // 300 × 290 pixels: edge tiles on both axes; the bottom rows lie outside the product (masked)
+  const geoctx = new wf.GeoContext({ bounds: [500000, 5097000, 502900, 5100100], crs: "EPSG:32633", resolution: 10 });
+  const geo = geoContextOf(geoctx)!;
+  const x = wf.ImageCollection.fromId("synth").pickBands("red nir").ndarray.astype("float32");
+  const red = x.get(wf.slice(), 0), nir = x.get(wf.slice(), 1);
+  const ndvi = nir.sub(red).div(nir.add(red)).median(0);
+  const image = wf.ImageCollection.fromId("synth").pickBands("red nir").median("images") as Computable;
+  const cases: [string, Computable][] = [["ndvi array", ndvi], ["image of 2 bands", image]];
+  for (const [name, expr] of cases) {
+    const path = join(out, `${name}.tif`);
+    await expr.compute({ geoctx, file: path, format: "geotiff", cache: false });
+    const whole = await expr.compute({ geoctx, cache: false });
+    const want = await encodeGeoTiff(whole, {}, geo);
+    t.ok(readFileSync(path).equals(Buffer.from(want)), `${name}: the same bytes`);
+    if (!existsSync(GDALINFO)) continue;
+    const info = JSON.parse(execFileSync(GDALINFO, ["-json", path], { encoding: "utf8" })) as { geoTransform: number[]; coordinateSystem: { wkt: string }; size: number[] };
+    t.same(info.geoTransform, [...geo.transform], `${name}: GDAL's transform`);
+    t.match(info.coordinateSystem.wkt, /ID\["EPSG",32633\]\]$/);
+    t.same(info.size, [290, 310]);
+  }
 });
