@@ -15,22 +15,10 @@ import { bloscBlockSize, bloscEncode, bloscEncodeInto } from "../../src/destinat
 import { chunkIndices, chunkRegion, gridShape } from "../../src/destinations/grid.js";
 import { ZarrWriter } from "../../src/destinations/zarr.js";
 import { bloscDecode } from "../../workers/readers/blosc.js";
+import { rng } from "../support/rng.js";
 
 const PYTHON = "/usr/bin/python3";
 const CHECKER = new URL("../fixtures/check_blosc_zarr.py", import.meta.url).pathname;
-
-/** A small deterministic generator (xorshift32), so failures reproduce. */
-function rng(seed: number): () => number {
-  let s = seed >>> 0 || 1;
-  return () => {
-    s ^= s << 13;
-    s >>>= 0;
-    s ^= s >>> 17;
-    s ^= s << 5;
-    s >>>= 0;
-    return s / 0x100000000;
-  };
-}
 
 type Pattern = "random" | "constant" | "smooth";
 

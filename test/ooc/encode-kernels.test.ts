@@ -9,19 +9,7 @@ import t from "tap";
 import LZ4 from "numcodecs/lz4";
 import { HASH_TABLE_BYTES, SLACK, encodeKernels } from "../../src/destinations/encode-kernels.js";
 import { bloscKernels } from "../../workers/readers/wasm/kernels.js";
-
-/** A small deterministic generator (xorshift32), so failures reproduce. */
-function rng(seed: number): () => number {
-  let s = seed >>> 0 || 1;
-  return () => {
-    s ^= s << 13;
-    s >>>= 0;
-    s ^= s >>> 17;
-    s ^= s << 5;
-    s >>>= 0;
-    return s / 0x100000000;
-  };
-}
+import { rng } from "../support/rng.js";
 
 type Pattern = "random" | "zeros" | "two-values" | "period-7" | "ramp-bytes" | "period-70000";
 const PATTERNS: Pattern[] = ["random", "zeros", "two-values", "period-7", "ramp-bytes", "period-70000"];
