@@ -18,7 +18,8 @@ export function tempSibling(path: string, tag: string): string {
   return join(dirname(path), `.${basename(path)}.${tag}-${randomBytes(6).toString("hex")}`);
 }
 
-export async function writeFileAtomic(path: string, bytes: Uint8Array, signal?: AbortSignal): Promise<void> {
+/** `bytes` may come in pieces, written in order without joining them in memory. */
+export async function writeFileAtomic(path: string, bytes: Uint8Array | readonly Uint8Array[], signal?: AbortSignal): Promise<void> {
   const tmp = tempSibling(path, "partial");
   try {
     await writeFile(tmp, bytes, { flag: "wx" });
@@ -31,8 +32,10 @@ export async function writeFileAtomic(path: string, bytes: Uint8Array, signal?: 
   }
 }
 
-export function writeToStream(stream: Writable, bytes: Uint8Array): Promise<void> {
-  return new Promise((resolve, reject) => {
-    stream.write(bytes, (e) => (e ? reject(destinationError("a stream", e)) : resolve()));
-  });
+export async function writeToStream(stream: Writable, bytes: Uint8Array | readonly Uint8Array[]): Promise<void> {
+  for (const piece of bytes instanceof Uint8Array ? [bytes] : bytes) {
+    await new Promise<void>((resolve, reject) => {
+      stream.write(piece, (e) => (e ? reject(destinationError("a stream", e)) : resolve()));
+    });
+  }
 }

@@ -9,6 +9,7 @@ import type { FormatSpec } from "../formats/spec.js";
 import { writeFileAtomic, writeToStream } from "../destinations/file.js";
 import type { DestinationSpec } from "../destinations/spec.js";
 import { oneBand } from "./bands.js";
+import { joinPieces } from "./tiff/write.js";
 import { encodeGeoTiff, encodePng, type GeoTiffFormat, type PngFormat } from "./encode.js";
 import { bandInfoMap, ImageCollectionResult, ImageResult, type GeoContextInfo } from "./results.js";
 
@@ -46,12 +47,13 @@ async function encode(d: ImageryDelivery): Promise<Uint8Array> {
   throw new ProxyTypeError(`imagery is written as "geotiff" or "png", not "${d.format.type}"`);
 }
 
-/** Encoded imagery to a `download` (the bytes) or `file` destination (written; where and how many bytes). */
-export async function deliverBytes(bytes: Uint8Array, dest: Extract<DestinationSpec, { type: "download" | "file" }>, signal?: AbortSignal): Promise<unknown> {
-  if (dest.type === "download") return bytes;
+/** Encoded imagery to a `download` (the bytes) or `file` destination (written, maybe from pieces; where and how many bytes). */
+export async function deliverBytes(bytes: Uint8Array | readonly Uint8Array[], dest: Extract<DestinationSpec, { type: "download" | "file" }>, signal?: AbortSignal): Promise<unknown> {
+  if (dest.type === "download") return bytes instanceof Uint8Array ? bytes : joinPieces(bytes);
   if ("stream" in dest) await writeToStream(dest.stream, bytes);
   else await writeFileAtomic(dest.path, bytes, signal);
-  return { type: "file", path: "path" in dest ? dest.path : undefined, bytes: bytes.length };
+  const length = bytes instanceof Uint8Array ? bytes.length : bytes.reduce((s, b) => s + b.length, 0);
+  return { type: "file", path: "path" in dest ? dest.path : undefined, bytes: length };
 }
 
 export async function deliverImagery(d: ImageryDelivery): Promise<unknown> {

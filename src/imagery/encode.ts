@@ -106,15 +106,13 @@ function anyNonZero(m: Uint8Array): boolean {
 /** The GeoTIFF of a raster, up to its pixels: the directory's content given whether any pixel is masked, and the writer's options. */
 export interface GeoTiffPlan {
   readonly info: RasterInfo;
-  /** Leading result axes that are not (band, y, x) (a one-image collection's image axis). */
-  readonly lead: number;
   readonly options: TiffOptions;
   /** Whether the nodata tag (and so the fill of masked pixels and tile padding) depends on a pixel being masked. */
   readonly nodataIfMasked: boolean;
   header(anyMasked: boolean): GeoRasterHeader;
 }
 
-function planOf(r: RasterInfo, lead: number, spec: GeoTiffFormat): GeoTiffPlan {
+function planOf(r: RasterInfo, spec: GeoTiffFormat): GeoTiffPlan {
   if (spec.overviews === true) throw new ProxyTypeError(`format "geotiff": overviews are not supported yet`);
   if (spec.compression === "JPEG") throw new ProxyTypeError(`format "geotiff": JPEG compression is not supported; use "DEFLATE", "LZW" or "NONE"`);
   const dtype: DTypeName = r.dtype === "bool" ? "uint8" : r.dtype;
@@ -128,13 +126,13 @@ function planOf(r: RasterInfo, lead: number, spec: GeoTiffFormat): GeoTiffPlan {
     metadata: metadataOf(r.properties),
     ...(datetime === undefined ? {} : { datetime }),
   });
-  return { info: r, lead, options: { tiled: spec.tiled ?? true, compression: (spec.compression ?? "DEFLATE") as Compression }, nodataIfMasked: !ownNodata, header };
+  return { info: r, options: { tiled: spec.tiled ?? true, compression: (spec.compression ?? "DEFLATE") as Compression }, nodataIfMasked: !ownNodata, header };
 }
 
 /** GeoTIFF bytes; the blocks are compressed on libuv's thread pool, on every core at once. */
 export function encodeGeoTiff(value: unknown, spec: GeoTiffFormat, geo?: GeoContextInfo): Promise<Uint8Array> {
   const r = rasterOf(value, geo, "geotiff");
-  const p = planOf(r, 0, spec);
+  const p = planOf(r, spec);
   const anyMasked = r.mask !== undefined && anyNonZero(r.mask);
   return writeGeoTiff({ ...p.header(anyMasked), data: r.data, ...(anyMasked ? { mask: r.mask } : {}) }, p.options);
 }
@@ -146,7 +144,7 @@ export function encodeGeoTiff(value: unknown, spec: GeoTiffFormat, geo?: GeoCont
  */
 export function planStreamedGeoTiff(standIn: unknown, shape: readonly number[], spec: GeoTiffFormat, geo?: GeoContextInfo): GeoTiffPlan {
   const s = subjectOf(standIn, geo, "geotiff");
-  const p = planOf(infoOf(shape.slice(s.lead), s.array.dtype, s.geo, s.bandinfo, s.properties), s.lead, spec);
+  const p = planOf(infoOf(shape.slice(s.lead), s.array.dtype, s.geo, s.bandinfo, s.properties), spec);
   checkRasterSize(p.info);
   return p;
 }

@@ -154,8 +154,11 @@ function prepare(r: GeoRaster, opts: TiffOptions): Prepared {
   return { g, o, raw };
 }
 
-/** The file: header, directory (offsets and byte counts of `blocks`, compressed, in storage order), then the blocks. */
-export function assembleGeoTiff(r: GeoRasterHeader, p: TiffLayout, blocks: readonly Uint8Array[]): Uint8Array {
+/**
+ * The file in pieces: header and directory (offsets and byte counts of `blocks`, compressed, in
+ * storage order), then the blocks themselves, not copied.
+ */
+export function geoTiffPieces(r: GeoRasterHeader, p: TiffLayout, blocks: readonly Uint8Array[]): Uint8Array[] {
   const { g, o } = p;
   const dataBytes = blocks.reduce((s, b) => s + b.length, 0);
   const zeros = new Array<number>(blocks.length).fill(0);
@@ -172,12 +175,27 @@ export function assembleGeoTiff(r: GeoRasterHeader, p: TiffLayout, blocks: reado
     offsets.push(at);
     at += b.length;
   }
-  const out = new Uint8Array(at);
-  const view = new DataView(out.buffer);
+  const head = new Uint8Array(start);
+  const view = new DataView(head.buffer);
   writeHeader(view, headerBytes({ big }), { big });
   writeIfd(view, headerBytes({ big }), fields(r, g, o, offsets, blocks.map((b) => b.length), big), 0, { big });
-  blocks.forEach((b, i) => out.set(b, offsets[i]!));
+  return [head, ...blocks];
+}
+
+/** Pieces joined into one array. */
+export function joinPieces(pieces: readonly Uint8Array[]): Uint8Array {
+  const out = new Uint8Array(pieces.reduce((s, b) => s + b.length, 0));
+  let at = 0;
+  for (const b of pieces) {
+    out.set(b, at);
+    at += b.length;
+  }
   return out;
+}
+
+/** The whole file in one array. */
+export function assembleGeoTiff(r: GeoRasterHeader, p: TiffLayout, blocks: readonly Uint8Array[]): Uint8Array {
+  return joinPieces(geoTiffPieces(r, p, blocks));
 }
 
 /** Encode a raster as GeoTIFF bytes, compressing blocks on libuv's thread pool. */
