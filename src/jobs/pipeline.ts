@@ -65,7 +65,9 @@ export async function produce(b: Bound, o: RunOptions, executor: Executor, hooks
   const dest = o.destination;
   // A streamed result is never whole in memory, so it is not cached.
   if (stream !== false && stream.view === undefined && dest.type === "zarr" && b.node.kind === "array") return streamToZarr(b.node, eo, dest, hooks.signal);
-  if (stream !== false && streamsGeoTiff(o.format, dest) && b.node.kind === "array") {
+  // A GeoTIFF is an image that fits in memory: with the cache on it is computed whole and cached
+  // (a later compute is a hit); streaming it only overlaps the encoding with the compute.
+  if (key === undefined && stream !== false && streamsGeoTiff(o.format, dest) && b.node.kind === "array") {
     const r = await streamGeoTiff(b.node, eo, o.format as GeoTiffFormat, dest, geoContextOf(o.geoctx), stream.view, hooks.signal);
     return { ...r, cacheHit: false };
   }

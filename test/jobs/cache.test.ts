@@ -106,3 +106,15 @@ t.test("DiskLRU keeps the most recently used files under its bound", async (t) =
   const fresh = new DiskLRU(dir);
   t.equal((await fresh.get("c"))?.data[0], 3, "another process finds the files");
 });
+
+t.test("a GeoTIFF result is cached too (it streams only with the cache off), with the same bytes", async (t) => {
+  const geoctx = new wf.GeoContext({ bounds: [500000, 5099000, 500640, 5099480], crs: "EPSG:32633", resolution: 10 });
+  const x = wf.Array.from(Float32Array.from({ length: 48 * 64 }, (_, i) => (i % 89) / 7), [1, 48, 64]).mul(3);
+  const first = await run(x, { geoctx, format: "geotiff" });
+  t.same([first.job.stats.cacheHit, first.job.stats.tasksRun > 0], [false, true]);
+  const second = await run(x, { geoctx, format: "geotiff" });
+  t.same([second.job.stats.cacheHit, second.job.stats.tasksRun], [true, 0], "the second compute is a cache hit");
+  const streamed = await run(x, { geoctx, format: "geotiff", cache: false });
+  t.same([streamed.job.stats.cacheHit, streamed.job.stats.tasksRun > 0], [false, true], "cache: false computes (and streams)");
+  for (const r of [second, streamed]) t.ok(Buffer.from(r.value as Uint8Array).equals(Buffer.from(first.value as Uint8Array)), "same GeoTIFF bytes");
+});
