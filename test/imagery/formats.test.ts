@@ -1,24 +1,15 @@
 import t from "tap";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { inflateSync } from "node:zlib";
 import { fromArrayBuffer } from "geotiff";
 import * as wf from "../../src/index.js";
-import { synthProduct } from "../../src/imagery/catalog/synth.js";
 import { readProduct } from "../../src/imagery/catalog/store.js";
 import { parseNodata } from "../../src/imagery/catalog/header.js";
 import { colormapTable } from "../../src/imagery/png/colormap.js";
+import { synthCatalog } from "../support/synth-catalog.js";
 
-const root = mkdtempSync(join(tmpdir(), "tesserae-catalog-"));
-const out = mkdtempSync(join(tmpdir(), "tesserae-out-"));
-t.teardown(async () => {
-  rmSync(root, { recursive: true, force: true });
-  rmSync(out, { recursive: true, force: true });
-  await wf.shutdown();
-});
-wf.configure({ catalog: root });
-await synthProduct(root, "synth", { size: 80, dates: 4 });
+const { root, out } = await synthCatalog((fn) => t.teardown(fn), "synth", { size: 80, dates: 4 });
 // the product covers x 500000–500800, y 5099200–5100000: the bottom 10 rows of this box lie outside it
 const geoctx = new wf.GeoContext({ bounds: [500100, 5099100, 500700, 5099700], crs: "EPSG:32633", resolution: 10 });
 

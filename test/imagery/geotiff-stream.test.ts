@@ -4,8 +4,7 @@
  */
 import t from "tap";
 import { execFileSync } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { PassThrough } from "node:stream";
 import { fromArrayBuffer } from "geotiff";
@@ -22,7 +21,7 @@ import { InlineExecutor } from "../../scheduler/executors/inline.js";
 import * as wf from "../../src/index.js";
 import type { ComputeOptions } from "../../src/compute/run.js";
 import { geoContextOf } from "../../src/imagery/bind.js";
-import { synthProduct } from "../../src/imagery/catalog/synth.js";
+import { synthCatalog } from "../support/synth-catalog.js";
 
 type Computable = { compute(opts: ComputeOptions): Promise<unknown> };
 
@@ -207,15 +206,7 @@ t.test("streamed from the engine's own tasks: the bytes of the result written wh
 });
 
 t.test("compute() on the worker pool: a streamed file has the bytes of the whole result's GeoTIFF, and GDAL reads its grid", async (t) => {
-  const root = mkdtempSync(join(tmpdir(), "tesserae-catalog-"));
-  const out = mkdtempSync(join(tmpdir(), "tesserae-out-"));
-  t.teardown(async () => {
-    rmSync(root, { recursive: true, force: true });
-    rmSync(out, { recursive: true, force: true });
-    await wf.shutdown();
-  });
-  wf.configure({ catalog: root });
-  await synthProduct(root, "synth", { size: 300, dates: 3 });
+  const { out } = await synthCatalog((fn) => t.teardown(fn), "synth", { size: 300, dates: 3 });
   // 300 × 290 pixels: edge tiles on both axes; the bottom rows lie outside the product (masked)
   const geoctx = new wf.GeoContext({ bounds: [500000, 5097000, 502900, 5100100], crs: "EPSG:32633", resolution: 10 });
   const geo = geoContextOf(geoctx)!;
