@@ -1,6 +1,6 @@
 import t from "tap";
 import { execFile } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -149,6 +149,17 @@ t.test("the real entry point", async (t) => {
   t.match(badFlag.stderr, /tesserae demo: unknown option --frobnicate/);
   t.equal(later.code, 2);
   t.match(later.stderr, /tesserae serve: --port must be at most 65535/);
+});
+
+t.test("the built bin is executable, so `npx tesserae` runs it by its path", async (t) => {
+  const pkg = JSON.parse(readFileSync(join(root, "package.json"), "utf8")) as { bin: Record<string, string> };
+  const bin = join(root, pkg.bin["tesserae"]!);
+  if (!existsSync(bin)) {
+    t.fail("dist/ is missing: run `npm run build` (npm ci builds it) before this test");
+    return;
+  }
+  t.ok((statSync(bin).mode & 0o111) !== 0, `${pkg.bin["tesserae"]} has its execute bits (npm run build sets them)`);
+  t.match(readFileSync(bin, "utf8"), /^#!\/usr\/bin\/env node\n/, "and starts with the shebang");
 });
 
 // Runs once the engine exports the API the demo is written against.
