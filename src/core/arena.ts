@@ -36,6 +36,11 @@ let top = WASM_PAGE;
 const freeList: { at: number; size: number }[] = [];
 const blockSize = new Map<number, number>();
 
+/** What the pool gave this worker thread (see `arenaForPool`), if anything. */
+function poolArena(): ArenaWorkerData | undefined {
+  return (workerData as { arena?: ArenaWorkerData } | null)?.arena;
+}
+
 /** The arena memory of this process: created by the main thread, adopted by pool workers. */
 export function arenaMemory(): WasmMemory | undefined {
   if (memory !== undefined || unavailable) return memory;
@@ -48,7 +53,7 @@ export function arenaMemory(): WasmMemory | undefined {
     }
     return memory;
   }
-  const given = (workerData as { arena?: ArenaWorkerData } | null)?.arena;
+  const given = poolArena();
   if (given !== undefined && isWasmMemory(given.memory)) memory = given.memory;
   return memory;
 }
@@ -194,7 +199,7 @@ export function threadScratch(): ThreadScratch | null {
   const m = arenaMemory();
   let at: number | undefined;
   if (m !== undefined) {
-    const given = (workerData as { arena?: ArenaWorkerData } | null)?.arena;
+    const given = poolArena();
     at = isMainThread ? arenaAlloc(SLOT_BYTES) : given === undefined ? undefined : claimSlot(given);
   }
   scratch = m === undefined || at === undefined ? null : { memory: m, at };

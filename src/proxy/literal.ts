@@ -2,7 +2,7 @@
  * JS values → literal source nodes. Data is kept in SharedArrayBuffers so workers read it without copies;
  * a typed array that is already shared is used as it is.
  */
-import { DTYPES, allocate, dtypeOfTypedArray, type DTypeName, type TypedArray } from "../core/dtype.js";
+import { DTYPES, allocate, type DTypeName, type TypedArray } from "../core/dtype.js";
 import { ProxyTypeError } from "../core/errors.js";
 import { arenaCopyOf } from "../core/arena.js";
 import { coerceElement, type Element } from "../core/ndarray.js";

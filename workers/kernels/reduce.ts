@@ -222,7 +222,7 @@ const countAt = (p: AccPartial, i: number): number => (p.c !== undefined ? p.c[i
  */
 function mergeIntoFast(target: Partial, src: Partial): boolean {
   if (target.fn !== src.fn || !isAcc(target) || !isAcc(src)) return false;
-  if (target.c !== undefined || src.c !== undefined || typeof target.a[0] === "bigint" || target.fn !== src.fn) return false;
+  if (target.c !== undefined || src.c !== undefined || typeof target.a[0] === "bigint") return false;
   const a = target.a as Float64Array, x = src.a as Float64Array;
   const n = a.length;
   switch (target.fn) {

@@ -76,7 +76,7 @@ function* runStarts(c: Coalesced, offsets: readonly number[]): Generator<readonl
  */
 interface Staging {
   run: SimdRun;
-  /** Scratch memory: the buffer and the byte address of the region after the caller's head. */
+  /** Scratch memory: the buffer, and the byte address where the region (the caller's head bytes first) starts. */
   buffer: ArrayBufferLike;
   head: number;
   /** Per operand: its staging view, or null when the kernel reads it in place. */
