@@ -1,8 +1,9 @@
 /**
  * Medians of fused chains (workers/kernels/median-program.ts) against NumPy: numpy.ma.median of an
  * NDVI over masked uint16 bands, several reduced axes with NaNs, runs past the insertion-sort
- * limit, integer chains and a full reduction; each in one block and in small chunks (tiles and
- * the walk over outer kept axes).
+ * limit, integer chains and a full reduction, float32 runs of up to 16 values (median16's SIMD
+ * planes: a row longer than one of its tiles, zero medians' signs); each in one block and in small
+ * chunks (tiles and the walk over outer kept axes), and with SIMD off.
  */
 import { readFileSync } from "node:fs";
 import t from "tap";
@@ -10,6 +11,7 @@ import * as wf from "../../src/index.js";
 import { DTYPES, allocate, type DTypeName } from "../../src/core/dtype.js";
 import { MaskedNDArray, NDArray } from "../../src/core/ndarray.js";
 import { mergeExchange, NETWORK_MAX } from "../../workers/kernels/median-network.js";
+import { setSimdEnabled } from "../../workers/codegen/wasm/runtime.js";
 
 t.teardown(() => wf.shutdown());
 
@@ -60,11 +62,14 @@ function build(c: Case, chunks: number[] | undefined): wf.Array | wf.MaskedArray
 for (const c of fixture.cases) {
   t.test(c.name, async (t) => {
     const ndim = Object.values(c.inputs)[0]!.shape.length;
-    for (const chunks of [undefined, new Array<number>(ndim).fill(2)]) {
+    // small tasks run in this thread: with SIMD off, float32 runs take the JavaScript network instead of median16's planes
+    t.teardown(() => setSimdEnabled(true));
+    for (const [simd, chunks] of [[true, undefined], [true, new Array<number>(ndim).fill(2)], [false, undefined]] as const) {
+      setSimdEnabled(simd);
       const e = build(c, chunks);
       // no result cache: every run computes
       const got = (await (c.axis === null ? e.median() : e.median(c.axis)).compute({ cache: false })) as NDArray | MaskedNDArray | number | null;
-      const label = `${c.name}, chunks ${chunks === undefined ? "default" : chunks.join("×")}`;
+      const label = `${c.name}, chunks ${chunks === undefined ? "default" : chunks.join("×")}${simd ? "" : ", SIMD off"}`;
       if (c.shape.length === 0) {
         t.equal(got, c.data[0], label);
         continue;
@@ -78,7 +83,8 @@ for (const c of fixture.cases) {
       c.data.forEach((want, k) => {
         if (c.mask[k] === 1) return;
         const v = Number(a.data[k]);
-        if (want === null ? !Number.isNaN(v) : v !== want) bad++;
+        // Object.is: a zero median's sign counts too
+        if (want === null ? !Number.isNaN(v) : !Object.is(v, want)) bad++;
       });
       t.equal(bad, 0, `${label}: values equal NumPy's exactly`);
       t.ok(!DTYPES[a.dtype].big);

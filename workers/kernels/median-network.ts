@@ -51,7 +51,8 @@ export function networkMedian(w: number, masked: boolean): RunsMedian {
     "  const h = lo + (count >> 1);",
     "  med = count & 1 ? s[h] : f32 ? Math.fround(Math.fround(s[h - 1] + s[h]) / 2) : (s[h - 1] + s[h]) / 2;",
     "}",
-    "O[pos] = med;",
+    // + 0: a zero median is +0 whatever the signs of the zeros, as NumPy's (its mean adds to a +0)
+    "O[pos] = med + 0;",
     "if (OM !== undefined) OM[pos] = count === 0 ? 1 : 0;",
     "}",
   );

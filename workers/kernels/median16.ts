@@ -17,7 +17,8 @@ export const MAX_RUN = 16;
 const TILE = 2048;
 /** Planes are a cache line longer than a tile row, so the 16 loads of a group fall in different cache sets. */
 const DATA_STRIDE = TILE * 4 + 64;
-const MASK_STRIDE = TILE + 64;
+/** A mask plane holds as many bytes as a data plane holds values: one index addresses both (`median16Planes`). */
+const MASK_STRIDE = DATA_STRIDE / 4;
 const MASK_BASE = MAX_RUN * DATA_STRIDE;
 const OUT_BASE = MASK_BASE + MAX_RUN * MASK_STRIDE;
 const OUT_MASK_BASE = OUT_BASE + TILE * 4;
@@ -190,5 +191,45 @@ export function median16Rows(l: Median16Layout): RowWalker | undefined {
       O.set(t === TILE ? w.out : w.out.subarray(0, t), pos + k0);
       if (OM !== undefined) OM.set(t === TILE ? w.outMask : w.outMask.subarray(0, t), pos + k0);
     }
+  };
+}
+
+/**
+ * The module's tile as planes that a generated loop fills directly (no staging copy): value k of
+ * reduced position r at `data[r * plane + k]`, its mask byte at `mask[r * plane + k]`.
+ */
+export interface Median16Planes {
+  /** Output elements per call of `medians`. */
+  readonly tile: number;
+  /** Elements from one plane to the next, in `data` and `mask` alike. */
+  readonly plane: number;
+  readonly data: Float32Array;
+  readonly mask: Uint8Array;
+  /** The medians of the tile's first `t` elements into `out` (and 1 in `outMask` where none is valid). */
+  medians(t: number): void;
+  readonly out: Float32Array;
+  readonly outMask: Uint8Array;
+}
+
+/**
+ * Planes for runs of `nRed` (1..16) float32 values, or undefined when SIMD is off. Planes past the
+ * run are masked; with `masked` false the run's planes are all valid and the caller writes values only.
+ */
+export function median16Planes(nRed: number, masked: boolean): Median16Planes | undefined {
+  if (!simdEnabled() || !Number.isInteger(nRed) || nRed < 1 || nRed > MAX_RUN) return undefined;
+  const w = getInstance();
+  for (let r = 0; r < MAX_RUN; r++) {
+    const at = MASK_BASE + r * MASK_STRIDE;
+    if (r >= nRed || !masked) w.mask.fill(r >= nRed ? 1 : 0, at, at + TILE);
+  }
+  const buf = w.data.buffer;
+  return {
+    tile: TILE,
+    plane: MASK_STRIDE,
+    data: w.data,
+    mask: new Uint8Array(buf, MASK_BASE, MAX_RUN * MASK_STRIDE),
+    medians: (t) => w.run((t + 3) >> 2),
+    out: w.out,
+    outMask: w.outMask,
   };
 }
