@@ -8,6 +8,7 @@
 import { readSync } from "node:fs";
 import { inflateSync } from "node:zlib";
 import type { OpenRaster } from "./files.js";
+import { inflateInto } from "./inflate-into.js";
 
 const NONE = 1;
 const ADOBE_DEFLATE = 8;
@@ -104,4 +105,37 @@ export async function decodeBlock(r: OpenRaster, tx: number, ty: number, sample:
   const block = readRaw(r, index, r.blockWidth * rows * spp * bytes, bytes);
   if (r.predictor === HORIZONTAL) undoPredictor(block, bytes, r.blockWidth, rows, spp);
   return block;
+}
+
+/**
+ * Decodes block (tx, ty) of `sample`'s plane straight into `dest`, which must hold exactly its
+ * decoded bytes (as `decodeBlock` returns them). Returns false, having written nothing, when the
+ * block is not one this reads itself (geotiff.js layouts, sparse blocks): use `decodeBlock` then.
+ */
+export function decodeBlockInto(r: OpenRaster, tx: number, ty: number, sample: number, dest: Uint8Array): boolean {
+  const index = blockIndex(r, tx, ty, sample);
+  if (!rawReadable(r) || r.counts[index] === 0) return false;
+  const { spp, bytes } = layout(r, sample);
+  const rows = blockRows(r, ty);
+  const expected = r.blockWidth * rows * spp * bytes;
+  if (dest.byteLength !== expected || dest.byteOffset % bytes !== 0) return false;
+  const offset = r.offsets[index]!, count = r.counts[index]!;
+  if (r.compression === NONE) {
+    if (count < expected) throw new Error(`${r.path}: block ${index} holds ${count} bytes, its layout needs ${expected}`);
+    const got = readSync(r.fd, dest, 0, expected, offset);
+    if (got < expected) throw new Error(`${r.path}: block ${index} is cut short (${got} of ${expected} bytes); the file is truncated`);
+  } else {
+    const buf = scratchOf(count);
+    const got = readSync(r.fd, buf, 0, count, offset);
+    if (got < count) throw new Error(`${r.path}: block ${index} is cut short (${got} of ${count} bytes); the file is truncated`);
+    let n: number;
+    try {
+      n = inflateInto(buf.subarray(0, count), dest);
+    } catch (e) {
+      throw new Error(`${r.path}: block ${index} does not inflate: ${(e as Error).message}`);
+    }
+    if (n < expected) throw new Error(`${r.path}: block ${index} inflates to ${n} bytes, its layout needs ${expected}`);
+  }
+  if (r.predictor === HORIZONTAL) undoPredictor(dest, bytes, r.blockWidth, rows, spp);
+  return true;
 }

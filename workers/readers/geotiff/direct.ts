@@ -5,12 +5,12 @@
  * without an intermediate window.
  */
 import type { Operand } from "../../codegen/loops.js";
-import { blockRows, decodeBlock } from "./block.js";
+import { blockRows, decodeBlock, decodeBlockInto } from "./block.js";
 import type { OpenRaster } from "./files.js";
 import { maskNodata } from "./nodata-mask.js";
 import type { Target } from "./sample.js";
 import type { AxisMaps } from "./separable.js";
-import { copyable, samplesOf, type SampleArray } from "./window.js";
+import { copyable, sampleCtor, samplesOf, type SampleArray } from "./window.js";
 
 type Plain = Exclude<Operand["data"], BigInt64Array | BigUint64Array>;
 
@@ -34,6 +34,11 @@ export function directColumn(r: OpenRaster, samples: readonly number[], m: AxisM
 function copyRun(src: SampleArray, s: number, step: number, n: number, out: Plain, o: number, mask: Uint8Array | undefined, nodata: number | null): void {
   if (step === 1) out.set(src.subarray(s, s + n), o);
   else for (let i = 0; i < n; i++) out[o + i] = src[s + i * step]!;
+  maskRun(src, s, step, n, out, o, mask, nodata);
+}
+
+/** The mask of `n` values copied from `src[s]` (every `step`-th) to `out[o]`, and 0 in `out` where masked; `src` may be `out` itself. */
+function maskRun(src: SampleArray, s: number, step: number, n: number, out: Plain, o: number, mask: Uint8Array | undefined, nodata: number | null): void {
   if (mask === undefined) return;
   if (nodata === null) {
     mask.fill(0, o, o + n);
@@ -59,6 +64,41 @@ function maskRow(t: Target, r: number): void {
   t.out.mask?.fill(1, o, o + t.cols);
 }
 
+/**
+ * Whole blocks that land on contiguous memory of the target are decoded straight into it (no
+ * decoded copy to copy from): one sample per block, its full width inside the target's columns,
+ * the target's rows as wide as a block and mapped one to one onto the block's rows, same sample type.
+ */
+interface InPlace {
+  /** The source row of the target's first row, when every target row i reads source row row0 + i; else -1. */
+  readonly row0: number;
+}
+
+function inPlaceOf(r: OpenRaster, m: AxisMaps): InPlace {
+  const row0 = m.rows[0]!;
+  const spp = r.planar === 2 ? 1 : r.samples;
+  if (spp !== 1 || row0 < 0) return { row0: -1 };
+  for (let i = 1; i < m.rows.length; i++) if (m.rows[i] !== row0 + i) return { row0: -1 };
+  return { row0 };
+}
+
+/** Decodes block (tx, ty) of band `b` into its target when `p` allows it; false when it must be copied. */
+function decodeInPlace(r: OpenRaster, p: InPlace, b: DirectBand, tx: number, ty: number, first: number, rows: number): boolean {
+  const bw = r.blockWidth, t = b.target;
+  const y0 = ty * r.blockHeight, y1 = y0 + blockRows(r, ty);
+  const x0 = tx * bw;
+  if (p.row0 < 0 || t.rowStride !== bw || x0 < first || x0 + bw > first + t.cols || y0 < p.row0 || y1 > p.row0 + rows) return false;
+  const out = t.out.data as Plain;
+  const Ctor = sampleCtor(r, b.sample);
+  if (Ctor === undefined || !(out instanceof Ctor)) return false;
+  const o = t.base + (y0 - p.row0) * t.rowStride + (x0 - first);
+  const n = (y1 - y0) * bw;
+  const dest = new Uint8Array(out.buffer, out.byteOffset + o * out.BYTES_PER_ELEMENT, n * out.BYTES_PER_ELEMENT);
+  if (!decodeBlockInto(r, tx, ty, b.sample, dest)) return false;
+  maskRun(out, o, 1, n, out, o, t.out.mask, b.nodata);
+  return true;
+}
+
 /** Fill every target from the file: rows outside it masked, the others copied block by block. */
 export async function readDirect(r: OpenRaster, bands: readonly DirectBand[], m: AxisMaps, first: number): Promise<void> {
   const cols = m.cols.length;
@@ -74,11 +114,13 @@ export async function readDirect(r: OpenRaster, bands: readonly DirectBand[], m:
   if (ylo === Infinity) return;
   const bw = r.blockWidth, bh = r.blockHeight;
   const planes = r.planar === 2 ? bands.map((b) => [b]) : [bands];
+  const inPlace = inPlaceOf(r, m);
   for (let ty = Math.floor(ylo / bh); ty * bh <= yhi; ty++) {
     const y0 = ty * bh, y1 = y0 + blockRows(r, ty);
     for (let tx = Math.floor(first / bw); tx * bw < first + cols; tx++) {
       const xa = Math.max(first, tx * bw), xb = Math.min(first + cols, tx * bw + bw, r.width);
       for (const plane of planes) {
+        if (plane.length === 1 && decodeInPlace(r, inPlace, plane[0]!, tx, ty, first, m.rows.length)) continue;
         const bytes = await decodeBlock(r, tx, ty, plane[0]!.sample);
         const spp = r.planar === 2 ? 1 : r.samples;
         for (const b of plane) {
