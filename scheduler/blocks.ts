@@ -15,6 +15,8 @@ export interface BlockOptions {
   readonly workers: number;
   /** Partials merged per combine task. */
   readonly fanIn: number;
+  /** Most stages a rechunked source may go through (restage.ts); 0 reads sources as stored. */
+  readonly rechunkStages: number;
 }
 
 export const DEFAULT_BLOCK_OPTIONS: BlockOptions = {
@@ -23,6 +25,7 @@ export const DEFAULT_BLOCK_OPTIONS: BlockOptions = {
   parallelMinBytes: 1 << 20,
   workers: 2,
   fanIn: 16,
+  rechunkStages: 6,
 };
 
 export interface Block {

@@ -15,6 +15,8 @@ import { allocate, DTYPES, type TypedArray } from "../src/core/dtype.js";
 import { sizeOf } from "../src/core/shape.js";
 import type { OutBox } from "./stream.js";
 import { FileSpillStore, type SpillStore } from "./spill.js";
+import { StoreDirs } from "./store-dirs.js";
+import { STORE_READER } from "./restage.js";
 
 export interface Executor {
   /** How many tasks to keep in flight. */
@@ -122,6 +124,7 @@ function operandsOf(spec: TaskSpec): OperandSpec[] {
     case "take": return [spec.src, ...spec.indices, spec.out];
     case "search": return [...bufLeaves(spec.leaves), spec.table, spec.out];
     case "read": return [spec.out];
+    case "rechunk":
     case "barrier": return [];
   }
 }
@@ -132,11 +135,15 @@ function consumesResults(spec: TaskSpec): boolean {
 }
 
 function wire(
-  spec: Exclude<TaskSpec, { kernel: "barrier" }>, t: BufferTable, inputs: Partial[], onHeld: (bytes: number) => void, outTo?: Operand, accInto?: Float64Array,
+  spec: Exclude<TaskSpec, { kernel: "barrier" }>, t: BufferTable, dirs: StoreDirs, inputs: Partial[], onHeld: (bytes: number) => void, outTo?: Operand, accInto?: Float64Array,
 ): WireTask {
+  if (spec.kernel === "rechunk") {
+    return { kernel: "rechunk", from: dirs.locate(spec.from), box: spec.box, viaChunk: spec.viaChunk, store: dirs.locate(spec.store), at: spec.at };
+  }
   const op = (o: OperandSpec) => (outTo !== undefined && o === spec.out ? outTo : t.operand(o));
   const ext = leafExtent(spec);
-  const leaf = (l: LeafSpec): Operand | SourceLeafSpec => (isSourceLeaf(l) ? l : t.readOperand(l, ext!, onHeld));
+  const located = (l: SourceLeafSpec): SourceLeafSpec => (l.source.reader === STORE_READER ? { ...l, source: dirs.locate(l.source) } : l);
+  const leaf = (l: LeafSpec): Operand | SourceLeafSpec => (isSourceLeaf(l) ? located(l) : t.readOperand(l, ext!, onHeld));
   switch (spec.kernel) {
     case "map":
       return { kernel: "map", program: spec.program, shape: [...spec.shape], leaves: spec.leaves.map(leaf), out: op(spec.out) };
@@ -159,7 +166,7 @@ function wire(
     case "search":
       // read whole (no extent): the table is not laid over the block
       return {
-        kernel: "search", program: spec.program, shape: [...spec.shape], leaves: spec.leaves.map((l) => (isSourceLeaf(l) ? l : op(l))),
+        kernel: "search", program: spec.program, shape: [...spec.shape], leaves: spec.leaves.map((l) => (isSourceLeaf(l) ? located(l) : op(l))),
         table: op(spec.table), tableLength: spec.tableLength, mode: spec.mode, out: op(spec.out),
       };
     case "take":
@@ -218,13 +225,20 @@ function drive(plan: Plan, executor: Executor, opts: ExecuteOptions, stream: Res
   const limit = opts.memoryLimit ?? Infinity;
   const store = opts.spill === false ? undefined : opts.spill ?? (limit < Infinity ? new FileSpillStore() : undefined);
   const table = new BufferTable(plan, store);
-  const run = driveWith(plan, executor, opts, stream, table, limit, store !== undefined);
-  return store === undefined ? run : run.finally(() => store.close());
+  const dirs = new StoreDirs();
+  const run = driveWith(plan, executor, opts, stream, table, dirs, limit, store !== undefined);
+  return run.finally(() => {
+    dirs.close();
+    store?.close();
+  });
 }
 
 function driveWith(
-  plan: Plan, executor: Executor, opts: ExecuteOptions, stream: ResultStream | undefined, table: BufferTable, limit: number, canSpill: boolean,
+  plan: Plan, executor: Executor, opts: ExecuteOptions, stream: ResultStream | undefined, table: BufferTable, dirs: StoreDirs, limit: number, canSpill: boolean,
 ): Promise<ExecuteStats & { table: BufferTable }> {
+  // intermediate stores to remove once the task after which nothing reads them completes
+  const dropAfter = new Map<string, number[]>();
+  for (const s of plan.stores ?? []) dropAfter.set(s.dropAfter, [...(dropAfter.get(s.dropAfter) ?? []), s.id]);
   const byKey = new Map<string, Task>();
   const dependents = new Map<string, string[]>();
   const pending = new Map<string, number>();
@@ -350,6 +364,7 @@ function driveWith(
           if (byKey.get(k)!.spec.kernel !== "barrier") readyWork++;
         }
       }
+      for (const id of dropAfter.get(t.key) ?? []) dirs.drop(id);
       finishedAll++;
       if (t.spec.kernel !== "barrier") progress.finished++;
     };
@@ -383,7 +398,7 @@ function driveWith(
         const accBlocks = accs.blocksOf(accInto, inputs);
         accs.begin(accBlocks);
         try {
-          msg = wire(t.spec, table, inputs, (b) => (held += b), block === undefined ? undefined : { data: block.data, mask: block.mask, offset: 0, strides: box!.strides }, accInto);
+          msg = wire(t.spec, table, dirs, inputs, (b) => (held += b), block === undefined ? undefined : { data: block.data, mask: block.mask, offset: 0, strides: box!.strides }, accInto);
         } catch (e) {
           accs.end(accBlocks);
           fail(e instanceof Error ? e : new Error(String(e)));

@@ -14,6 +14,8 @@ import { chunksOf } from "./chunks.js";
 import { fuse, isFusable, type Fused } from "./fuse.js";
 import { isSourceLeaf, sourceScratchBytes, type LeafSpec, type OperandSpec, type Plan, type PlanBuffer, type SourceLeafSpec, type Task, type TaskSpec } from "./task.js";
 import type { SourceLeaf } from "./fuse.js";
+import { restage, type StoreSpec } from "./restage.js";
+import { DEFAULT_RECHUNK_LIMITS } from "./rechunk-plan.js";
 
 export class UnresolvedShapeError extends Error {
   override name = "UnresolvedShapeError";
@@ -22,6 +24,7 @@ export class UnresolvedShapeError extends Error {
 class Lowering {
   readonly buffers: PlanBuffer[] = [];
   readonly tasks: Task[] = [];
+  readonly stores: StoreSpec[] = [];
   private readonly byNode = new Map<Node, PlanBuffer>();
   private readonly chunkMemo = new Map<Node, number[]>();
 
@@ -120,12 +123,29 @@ class Lowering {
     return f.leaves.map((l) => (l.kind === "buf" ? { buf: l.buf, offset: l.base + start.reduce((s, v, d) => s + v * l.strides[d]!, 0), strides: l.strides } : sourceLeaf(l, start, shape)));
   }
 
+  /**
+   * The stage's fused leaves with sources its blocks would re-read many times swapped for rechunked
+   * intermediate stores (restage.ts), and the barriers of their copies.
+   */
+  private restaged(node: Node, f0: Fused, stageShape: readonly number[], block: readonly number[]): { f: Fused; deps: string[] } {
+    if (this.opts.rechunkStages <= 0 || !f0.leaves.some((l) => l.kind === "source")) return { f: f0, deps: [] };
+    const r = restage(f0.leaves, stageShape, block, {
+      limits: { ...DEFAULT_RECHUNK_LIMITS, maxBytes: this.opts.maxTaskBytes, maxStages: this.opts.rechunkStages },
+      key: (kind, idx) => this.key(node, kind, idx),
+      addTask: (t) => this.tasks.push(t),
+      addStore: (dropAfter) => this.stores.push({ id: this.stores.length, dropAfter }) - 1,
+      consumerReady: `${node.hash.slice(0, 12)}:ready`,
+    });
+    return { f: r.deps.length === 0 ? f0 : { program: f0.program, leaves: r.leaves }, deps: r.deps };
+  }
+
   private mapStage(node: Node): PlanBuffer {
-    const f = fuse(node, this.materialize);
+    const f0 = fuse(node, this.materialize);
     const out = this.addBuffer(node);
-    const item = this.itemBytes(f, node);
+    const item = this.itemBytes(f0, node);
     const blockShape = elementwiseBlockShape(node.shape, chunksOf(node, this.chunkMemo), item, this.opts);
-    const deps = this.depsOf(f.leaves);
+    const { f, deps: moved } = this.restaged(node, f0, node.shape, blockShape);
+    const deps = [...this.depsOf(f.leaves), ...moved];
     const keys: string[] = [];
     for (const blk of enumerateBlocks(node.shape, blockShape)) {
       const key = this.key(node, "map", blk.index);
@@ -148,17 +168,18 @@ class Lowering {
     const axes = node.attrs["axes"] as number[];
     const keep = node.attrs["keepdims"] === true;
     const ddof = (node.attrs["ddof"] as number | undefined) ?? 0;
-    const f = fuse(x, this.materialize);
+    const f0 = fuse(x, this.materialize);
     const out = this.addBuffer(node);
     const reduced = x.shape.map((_, i) => axes.includes(i));
-    const item = this.itemBytes(f, x);
+    const item = this.itemBytes(f0, x);
     const whole = fn === "median";
-    const chained = !whole && f.leaves.some((l) => l.kind === "source");
+    const chained = !whole && f0.leaves.some((l) => l.kind === "source");
     const blockShape = chained
       ? chunkedReductionBlockShape(x.shape, chunksOf(x, this.chunkMemo), reduced, item, this.opts)
       : reductionBlockShape(x.shape, chunksOf(x, this.chunkMemo), reduced, item, this.opts, whole);
     const blocks = enumerateBlocks(x.shape, blockShape);
-    const deps = this.depsOf(f.leaves);
+    const { f, deps: moved } = this.restaged(node, f0, x.shape, blockShape);
+    const deps = [...this.depsOf(f.leaves), ...moved];
     // x axis → output stride (kept axes only)
     const outAxisOf = (i: number): number => (keep ? i : x.shape.slice(0, i).filter((_, k) => !reduced[k]).length);
     const keptAxes = x.shape.map((_, i) => i).filter((i) => !reduced[i]);
@@ -261,15 +282,17 @@ class Lowering {
     const x = node.args[0]!;
     const params = alongParams(node.attrs);
     const axes = node.attrs["axes"] as number[];
-    const f = fuse(x, this.materialize);
+    const f0 = fuse(x, this.materialize);
     const out = this.addBuffer(node);
     const reduced = x.shape.map((_, i) => axes.includes(i));
-    const item = this.itemBytes(f, x);
-    const deps = this.depsOf(f.leaves);
+    const item = this.itemBytes(f0, x);
     // bincount and unique merge per-block partials (counts, sorted runs) in a combine tree
     const merged = params.fn === "bincount" || params.fn === "unique";
     const chunks = chunksOf(x, this.chunkMemo);
-    const blocks = enumerateBlocks(x.shape, merged ? elementwiseBlockShape(x.shape, chunks, item, this.opts) : reductionBlockShape(x.shape, chunks, reduced, item, this.opts, true));
+    const blockShape = merged ? elementwiseBlockShape(x.shape, chunks, item, this.opts) : reductionBlockShape(x.shape, chunks, reduced, item, this.opts, true);
+    const blocks = enumerateBlocks(x.shape, blockShape);
+    const { f, deps: moved } = this.restaged(node, f0, x.shape, blockShape);
+    const deps = [...this.depsOf(f.leaves), ...moved];
     const lead = params.qList === true ? 1 : 0;
     const spec = (blk: Block, o: OperandSpec | null): TaskSpec => ({
       kernel: "along", program: f.program, shape: blk.shape, leaves: this.leafOps(f, blk.start, blk.shape), reduced, params,
@@ -317,12 +340,13 @@ class Lowering {
   /** Elementwise blocks of x (its chain fused), each searching the whole sorted table. */
   private search(node: Node): PlanBuffer {
     const [x, table] = node.args as [Node, Node];
-    const f = fuse(x, this.materialize);
+    const f0 = fuse(x, this.materialize);
     const tb = this.materialize(table);
     const out = this.addBuffer(node);
-    const item = this.itemBytes(f, node);
+    const item = this.itemBytes(f0, node);
     const blockShape = elementwiseBlockShape(node.shape, chunksOf(node, this.chunkMemo), item, this.opts);
-    const deps = this.depsOf([...f.leaves, { buf: tb.id }]);
+    const { f, deps: moved } = this.restaged(node, f0, node.shape, blockShape);
+    const deps = [...this.depsOf([...f.leaves, { buf: tb.id }]), ...moved];
     const keys: string[] = [];
     for (const blk of enumerateBlocks(node.shape, blockShape)) {
       const key = this.key(node, "search", blk.index);
@@ -477,5 +501,5 @@ function withSourceScratch(t: Task): Task {
 export function lower(root: Node, opts: Partial<BlockOptions> = {}): Plan {
   const l = new Lowering({ ...DEFAULT_BLOCK_OPTIONS, ...opts });
   const b = l.materialize(root);
-  return { buffers: l.buffers, tasks: l.tasks.map(withSourceScratch), result: b.id };
+  return { buffers: l.buffers, tasks: l.tasks.map(withSourceScratch), result: b.id, ...(l.stores.length === 0 ? {} : { stores: l.stores }) };
 }

@@ -7,6 +7,7 @@ import type { ReduceFn } from "../src/graph/ops.js";
 import type { Program } from "./program.js";
 import type { AlongParams } from "../src/graph/along.js";
 import type { SearchMode } from "../src/graph/search.js";
+import type { StoreSpec } from "./restage.js";
 
 /** A strided view of a plan buffer, in elements. */
 export interface OperandSpec {
@@ -208,13 +209,25 @@ export type TaskSpec =
       readonly fullShape: readonly number[];
       readonly out: OperandSpec;
     }
+  | {
+      /**
+       * Copy `box` of `from` (read through one chunk of scratch with `viaChunk`) into whole chunks of
+       * an intermediate store, where the box starts at `at` (restage.ts).
+       */
+      readonly kernel: "rechunk";
+      readonly from: SourceInfo;
+      readonly box: { readonly start: readonly number[]; readonly shape: readonly number[] };
+      readonly viaChunk: boolean;
+      readonly store: SourceInfo;
+      readonly at: readonly number[];
+    }
   | { readonly kernel: "barrier" };
 
 export type KernelName = TaskSpec["kernel"];
 
 /** The operand a task writes, if any. */
 export function outOperand(spec: TaskSpec): OperandSpec | null {
-  return spec.kernel === "barrier" ? null : spec.out;
+  return spec.kernel === "barrier" || spec.kernel === "rechunk" ? null : spec.out;
 }
 
 export interface Task {
@@ -244,4 +257,6 @@ export interface Plan {
   readonly buffers: readonly PlanBuffer[];
   readonly tasks: readonly Task[];
   readonly result: number;
+  /** Intermediate stores of rechunked sources (on disk while the plan runs). */
+  readonly stores?: readonly StoreSpec[];
 }

@@ -17,6 +17,7 @@ import { runTake, type TakeArgs } from "./kernels/take.js";
 import { runAlong, type AlongArgs } from "./kernels/along.js";
 import type { ArgIndex } from "./kernels/arg.js";
 import { runSearch, type SearchArgs } from "./kernels/search.js";
+import { runRechunk, type RechunkArgs } from "./kernels/rechunk.js";
 
 /** A task whose buffer ids were replaced by typed arrays (what crosses to a worker). */
 export type WireTask =
@@ -27,7 +28,8 @@ export type WireTask =
   | ({ kernel: "along" } & Omit<AlongArgs, "leaves"> & { leaves: Leaf[] })
   | ({ kernel: "search" } & Omit<SearchArgs, "leaves"> & { leaves: Leaf[] })
   | ({ kernel: "take" } & TakeArgs)
-  | { kernel: "read"; reader: string; params: { readonly [k: string]: unknown }; start: number[]; shape: number[]; fullShape: number[]; out: Operand };
+  | { kernel: "read"; reader: string; params: { readonly [k: string]: unknown }; start: number[]; shape: number[]; fullShape: number[]; out: Operand }
+  | ({ kernel: "rechunk" } & RechunkArgs);
 
 export type TaskOutput = Partial | null;
 
@@ -71,6 +73,8 @@ export function runTask(t: WireTask): TaskOutput | Promise<TaskOutput> {
       const r = readerOf(t.reader)(t.params, { start: t.start, shape: t.shape, fullShape: t.fullShape }, t.out);
       return r instanceof Promise ? r.then(() => null) : null;
     }
+    case "rechunk":
+      return runRechunk(t).then(() => null);
   }
 }
 

@@ -1,4 +1,7 @@
-/** Reading across chunk grids: a task that cuts through source chunks reads its footprint via one chunk of scratch. */
+/**
+ * Reading across chunk grids: a task that cuts through source chunks reads its footprint via one chunk
+ * of scratch (when rechunking through intermediate stores is off or does not pay), in bounded memory.
+ */
 import t from "tap";
 import { execFile } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
@@ -41,8 +44,9 @@ function writeZarr(path: string, shape: number[], chunks: number[], f: (i: numbe
   return all;
 }
 
+/** The first source leaf of a plan that reads sources as stored (no rechunking stages: see restage.test.ts). */
 function firstSourceLeaf(e: wf.Array, maxTaskBytes: number): SourceLeafSpec {
-  const plan = lower(e.node, { maxTaskBytes, minTaskBytes: 1 });
+  const plan = lower(e.node, { maxTaskBytes, minTaskBytes: 1, rechunkStages: 0 });
   for (const task of plan.tasks) {
     const s = task.spec;
     if (s.kernel === "median" || s.kernel === "reduce" || s.kernel === "map") {

@@ -1,6 +1,7 @@
 /** The closed table of source readers. A source node names one of these; nothing else is callable. */
 import { readGeotiff } from "./geotiff.js";
 import { readNpy } from "./npy.js";
+import { readStore } from "./store.js";
 import { TEST_READERS_ENV, readCrash, readSleep } from "./testing.js";
 import type { Reader } from "./types.js";
 
@@ -18,8 +19,12 @@ export const READERS: Readonly<Record<string, Reader>> = {
   ...(process.env[TEST_READERS_ENV] === "1" ? { "testing.sleep": readSleep, "testing.crash": readCrash } : {}),
 };
 
+/** Readers only plans use (never named in a user's graph): the intermediate stores of rechunking. */
+const PLAN_READERS: Readonly<Record<string, Reader>> = { store: readStore };
+
 export function readerOf(name: string): Reader {
-  const r = Object.prototype.hasOwnProperty.call(READERS, name) ? READERS[name] : undefined;
+  const own = (t: Readonly<Record<string, Reader>>) => (Object.prototype.hasOwnProperty.call(t, name) ? t[name] : undefined);
+  const r = own(READERS) ?? own(PLAN_READERS);
   if (r === undefined) throw new TypeError(`unknown source reader '${name}'`);
   return r;
 }

@@ -1,7 +1,6 @@
 /** Reader "zarr": one chunk of a Zarr v2 or v3 array (any codec zarrita knows, Blosc included). */
 import type * as Zarr from "zarrita";
 import type FileSystemStore from "@zarrita/storage/fs";
-import { closeSync, fstatSync, openSync, readSync } from "node:fs";
 import { join } from "node:path";
 import { gunzipSync, inflateSync } from "node:zlib";
 import { DTYPES, isDTypeName, viewOf, type TypedArray } from "../../src/core/dtype.js";
@@ -9,6 +8,7 @@ import { cStrides, isCContiguous } from "../../src/core/shape.js";
 import { BloscUnsupported, bloscDecode, bloscInput } from "./blosc.js";
 import type { Operand } from "../codegen/loops.js";
 import { copyIntoRegion } from "./copy.js";
+import { readChunkFile } from "./chunk-file.js";
 import type { ReaderParams, ReadRegion } from "./types.js";
 
 type ZArray = Zarr.Array<Zarr.DataType, FileSystemStore>;
@@ -45,33 +45,6 @@ let chunkBuf = new ArrayBuffer(0);
 function fileBuffer(n: number): Uint8Array {
   if (fileBuf.length < n) fileBuf = new Uint8Array(Math.max(n, fileBuf.length * 2));
   return fileBuf;
-}
-
-/**
- * The raw bytes of one chunk file, read with one `readSync` into `bufferFor(size)` (reused, so
- * nothing is allocated per chunk); undefined when the chunk was never written.
- */
-function readChunkFile(file: string, bufferFor: (size: number) => Uint8Array): Uint8Array | undefined {
-  let fd: number;
-  try {
-    fd = openSync(file, "r");
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === "ENOENT") return undefined;
-    throw e;
-  }
-  try {
-    const size = fstatSync(fd).size;
-    const buf = bufferFor(size);
-    let got = 0;
-    while (got < size) {
-      const n = readSync(fd, buf, got, size - got, got);
-      if (n === 0) break;
-      got += n;
-    }
-    return buf.subarray(0, got);
-  } finally {
-    closeSync(fd);
-  }
 }
 
 /**
