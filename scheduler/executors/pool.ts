@@ -14,6 +14,9 @@ import { arenaForPool } from "../../src/core/arena.js";
 /** Tasks touching fewer bytes than this run inline. */
 export const INLINE_BYTES = 64 * 1024;
 
+/** Tasks a worker holds at once: one running, one queued behind it. */
+export const TASKS_PER_WORKER = 2;
+
 let pool: Piscina | undefined;
 let poolSize = 0;
 /** Frees the arena scratch slots of the current pool's workers. */
@@ -32,7 +35,14 @@ export function getPool(threads: number): Piscina {
   releaseSlots = arena?.release;
   // workerData must be an object: web-worker (loaded by geotiff.js) reads it on import in any worker thread.
   const workerData = arena === undefined ? {} : { arena: arena.data };
-  pool = new Piscina({ filename: workerFile().href, minThreads: threads, maxThreads: threads, idleTimeout: 60_000, workerData });
+  // Two tasks per worker: the next one waits in the worker (workers/serial.ts runs them in order)
+  // rather than here. With every core busy, this thread can wait milliseconds for a core before it
+  // hands out the next task, and the worker no longer idles through that wait. No run/wait time
+  // histograms: nothing reads them, and recording costs this thread time on every task.
+  pool = new Piscina({
+    filename: workerFile().href, minThreads: threads, maxThreads: threads, idleTimeout: 60_000,
+    concurrentTasksPerWorker: TASKS_PER_WORKER, recordTiming: false, workerData,
+  });
   poolSize = threads;
   return pool;
 }
@@ -91,7 +101,7 @@ export class PoolExecutor implements Executor {
 
   constructor(threads = availableParallelism(), opts: PoolExecutorOptions = {}) {
     this.threads = Math.max(1, threads);
-    this.concurrency = this.threads * 2;
+    this.concurrency = this.threads * TASKS_PER_WORKER;
     this.signal = opts.signal;
     this.graceMs = opts.graceMs ?? STOP_GRACE_MS;
   }

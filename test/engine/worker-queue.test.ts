@@ -1,0 +1,93 @@
+/**
+ * A pool worker holds two tasks at once (executors/pool.ts: the next one waits in the worker, not in
+ * the main thread) but runs them one at a time (workers/serial.ts). Checked here: the queue's order
+ * and its one-at-a-time rule, that a finished job's awaiting caller runs before the next job starts
+ * (Piscina posts a task's result from there), that a failed job does not stop the queue, and that a
+ * one-thread pool with queued tasks gives the same bits as this thread, errors included.
+ */
+import t from "tap";
+import * as wf from "../../src/index.js";
+import { serialQueue } from "../../workers/serial.js";
+import { lower } from "../../scheduler/lower.js";
+import { execute } from "../../scheduler/execute.js";
+import { InlineExecutor } from "../../scheduler/executors/inline.js";
+import { INLINE_BYTES, PoolExecutor, TASKS_PER_WORKER } from "../../scheduler/executors/pool.js";
+import { evaluate } from "../../src/compute/evaluate.js";
+import type { Node } from "../../src/graph/node.js";
+
+t.setTimeout(300_000);
+t.teardown(() => wf.shutdown());
+
+const nodeOf = (p: unknown): Node => (p as { node: Node }).node;
+const tick = (): Promise<void> => new Promise((r) => setTimeout(r, 2));
+
+t.test("jobs run in arrival order, one at a time, async ones included", async (t) => {
+  const enqueue = serialQueue();
+  const log: string[] = [];
+  let running = 0;
+  let most = 0;
+  const job = (name: string, waits: number) => async (): Promise<string> => {
+    running++;
+    most = Math.max(most, running);
+    log.push(`start ${name}`);
+    for (let i = 0; i < waits; i++) await tick();
+    log.push(`end ${name}`);
+    running--;
+    return name;
+  };
+  const results = await Promise.all([enqueue(job("a", 3)), enqueue(job("b", 0)), enqueue(job("c", 1))]);
+  t.same(results, ["a", "b", "c"], "each caller gets its own job's value");
+  t.equal(most, 1, "never two jobs at once");
+  t.same(log, ["start a", "end a", "start b", "end b", "start c", "end c"]);
+});
+
+t.test("a finished job's caller runs before the next job starts, even for synchronous jobs", async (t) => {
+  const enqueue = serialQueue();
+  const log: string[] = [];
+  // like Piscina: the result is posted a few awaits after the job's promise settles
+  const post = async (p: Promise<string>): Promise<void> => {
+    const v = await p;
+    for (let i = 0; i < 4; i++) await null;
+    log.push(`posted ${v}`);
+  };
+  const done = [post(enqueue(() => (log.push("run 1"), "1"))), post(enqueue(() => (log.push("run 2"), "2"))), post(enqueue(() => (log.push("run 3"), "3")))];
+  await Promise.all(done);
+  t.same(log, ["run 1", "posted 1", "run 2", "posted 2", "run 3", "posted 3"]);
+});
+
+t.test("a job that throws fails its own caller only; the queue goes on", async (t) => {
+  const enqueue = serialQueue();
+  const first = enqueue((): number => {
+    throw new Error("job one broke");
+  });
+  const second = enqueue(() => Promise.reject(new Error("job two broke")));
+  const third = enqueue(() => 3);
+  await t.rejects(first, { message: "job one broke" });
+  await t.rejects(second, { message: "job two broke" });
+  t.equal(await third, 3);
+});
+
+t.test("a one-thread pool holding queued tasks gives this thread's bits, and reports a task's error", async (t) => {
+  // 64 reduce tasks of ~100 KiB (over the inline limit): the worker always has one queued
+  const data = new Float64Array(32 * 256 * 256).map((_, i) => Math.sin(i) * 100 + (i % 7));
+  const x = wf.Array.from(data, [32, 256, 256]);
+  const expr = x.mul(x).sub(x.div(3)).mean(0);
+  const opts = { maxTaskBytes: 256 << 10 };
+  const plan = lower(nodeOf(expr), opts);
+  const tasks = plan.tasks.filter((k) => k.spec.kernel !== "barrier");
+  t.ok(tasks.length >= 8 * TASKS_PER_WORKER, `${tasks.length} tasks`);
+  t.ok(tasks.every((k) => k.bytes >= INLINE_BYTES), "every task goes to the worker thread");
+  const pool = new PoolExecutor(1);
+  t.equal(pool.concurrency, TASKS_PER_WORKER, "the scheduler keeps a queued task per worker");
+  const inline = await execute(plan, new InlineExecutor());
+  const onPool = await execute(lower(nodeOf(expr), opts), pool);
+  t.same(Array.from(onPool.storage.data as Float64Array), Array.from(inline.storage.data as Float64Array), "same bits as in this thread");
+
+  // a data error in one of many queued tasks: reported, and the same pool still computes after it
+  const wide = new Float64Array(4 * 40_000).map((_, i) => (i % 11) - 5);
+  for (let r = 0; r < 4; r++) wide[r * 40_000 + 31_234] = NaN;
+  const bad = wf.numpy.nanargmin(wf.Array.from(wide, [4, 40_000], { chunks: [4, 10_000] }), { axis: 0 });
+  await t.rejects(evaluate(nodeOf(bad), { executor: pool }), { name: "JobComputeError", message: /ValueError: All-NaN slice encountered/ });
+  const again = await execute(lower(nodeOf(expr), opts), pool);
+  t.same(Array.from(again.storage.data as Float64Array), Array.from(inline.storage.data as Float64Array), "the pool still computes after the failure");
+});
