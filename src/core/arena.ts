@@ -22,10 +22,12 @@ const ALIGN = 64;
 const GROW_PAGES = 256;
 /** A thread's scratch for kernels: staging pieces and mirrored accumulators. */
 export const KERNEL_SCRATCH_BYTES = 4 << 20;
-/** A thread's memory for the source boxes a task reads (decoded chunks), after its kernel scratch. */
+/** A thread's median planes (workers/kernels/median16.ts), after its kernel scratch: chain kernels write into them. */
+export const PLANES_BYTES = 256 << 10;
+/** A thread's memory for the source boxes a task reads (decoded chunks), after its planes. */
 export const BOX_BYTES = 60 << 20;
 /** Scratch per thread, in address space: pages are only resident once touched. */
-export const SLOT_BYTES = KERNEL_SCRATCH_BYTES + BOX_BYTES;
+export const SLOT_BYTES = KERNEL_SCRATCH_BYTES + PLANES_BYTES + BOX_BYTES;
 
 let memory: WasmMemory | undefined;
 /** Set when this runtime refused the memory (e.g. an address-space limit): everything then runs without the arena. */
@@ -174,7 +176,7 @@ export function arenaForPool(threads: number): { data: ArenaWorkerData; release:
   return { data, release: () => slots.forEach(arenaFree) };
 }
 
-/** This thread's scratch: SLOT_BYTES at `at` in the arena (kernel scratch, then box memory). */
+/** This thread's scratch: SLOT_BYTES at `at` in the arena (kernel scratch, median planes, then box memory). */
 export interface ThreadScratch {
   memory: WasmMemory;
   at: number;
@@ -223,7 +225,7 @@ export function leaseBoxes(): BoxLease | null {
   const s = threadScratch();
   if (s === null || leased) return null;
   leased = true;
-  const start = s.at + KERNEL_SCRATCH_BYTES;
+  const start = s.at + KERNEL_SCRATCH_BYTES + PLANES_BYTES;
   let next = start;
   let open = true;
   return {

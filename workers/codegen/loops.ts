@@ -16,6 +16,8 @@ export interface Operand {
   strides: readonly number[];
   /** `data` is a view into the arena (src/core/arena.ts) at its own byte offset: SIMD kernels read it in place. */
   arena?: boolean;
+  /** `mask` is a view into the arena too (a source box's mask leased with its data). */
+  maskArena?: boolean;
 }
 
 type Compiled = (H: Helpers, ops: readonly Operand[], shape: readonly number[], acc: Accumulators | null) => void;

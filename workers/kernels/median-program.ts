@@ -69,7 +69,7 @@ function simdPlanes(args: MedianArgs, w: number, masked: boolean): Median16Plane
 }
 
 /** Copies `t` medians from the planes' output to `out` from `pos`, every `so`. */
-function storePlanes(p: Median16Planes, t: number, out: Operand, pos: number, so: number): void {
+export function storePlanes(p: Median16Planes, t: number, out: Operand, pos: number, so: number): void {
   const O = out.data as Float32Array, OM = out.mask;
   if (so === 1) {
     O.set(p.out.subarray(0, t), pos);

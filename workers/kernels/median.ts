@@ -9,6 +9,7 @@ import { coalesce } from "../codegen/coalesce.js";
 import { compileMap, runCompiled, type Operand } from "../codegen/loops.js";
 import { programMedianApplies, runProgramMedian } from "./median-program.js";
 import { directOperands, runDirect } from "./median-direct.js";
+import { runArenaChainMedian } from "./median-chain.js";
 
 export interface MedianArgs {
   program: Program;
@@ -45,6 +46,8 @@ export function runMedian(args: MedianArgs): void {
     runDirect(args, direct);
     return;
   }
+  // a float32 chain over arena operands: evaluated in WebAssembly straight into median16's planes
+  if (runArenaChainMedian(args)) return;
   // a fused chain: evaluated a tile at a time into the runs' scratch (no whole-block temporary)
   if (programMedianApplies(args)) {
     runProgramMedian(args);

@@ -10,7 +10,8 @@
  */
 import { I32, moduleBytes, sleb, uleb, V128, type ValType } from "../codegen/wasm/binary.js";
 import { simdEnabled } from "../codegen/wasm/runtime.js";
-import { Wasm } from "../../src/core/wasm-api.js";
+import { Wasm, type WasmMemory } from "../../src/core/wasm-api.js";
+import { ARENA_MAX_PAGES, KERNEL_SCRATCH_BYTES, PLANES_BYTES, threadScratch } from "../../src/core/arena.js";
 
 export const MAX_RUN = 16;
 /** Output elements per tile. */
@@ -22,7 +23,8 @@ const MASK_STRIDE = DATA_STRIDE / 4;
 const MASK_BASE = MAX_RUN * DATA_STRIDE;
 const OUT_BASE = MASK_BASE + MAX_RUN * MASK_STRIDE;
 const OUT_MASK_BASE = OUT_BASE + TILE * 4;
-const PAGES = Math.ceil((OUT_MASK_BASE + TILE) / 65536);
+const BYTES = OUT_MASK_BASE + TILE;
+const PAGES = Math.ceil(BYTES / 65536);
 
 const F32_INF = 0x7f800000;
 const F32_NAN = 0x7fc00000;
@@ -75,24 +77,28 @@ function network(n: number): [number, number][] {
   return out;
 }
 
-/** `run(groups)`: the medians of `4 × groups` elements of the tile in memory. */
-function buildModule(): Uint8Array {
-  const f = new Body(1);
-  const groups = 0;
-  const p = f.local(I32), end = f.local(I32), q = f.local(I32);
+/**
+ * `run(groups, base)`: the medians of `4 × groups` elements of the tile whose planes start at byte
+ * `base` of the memory (0 in a private memory; the thread's planes region in the arena).
+ */
+function buildModule(sharedMaxPages: number | undefined): Uint8Array {
+  const f = new Body(2);
+  const groups = 0, base = 1;
+  const p = f.local(I32), end = f.local(I32), q = f.local(I32), pb = f.local(I32);
   const s = Array.from({ length: MAX_RUN }, () => f.local(V128));
   const cnt = f.local(V128), nan = f.local(V128), t = f.local(V128), valid = f.local(V128), lo = f.local(V128), hi = f.local(V128);
   f.get(groups).i32(4).op(OP.i32Shl).set(end);
   f.op(OP.block, 0x40, OP.loop, 0x40);
   f.get(p).get(end).op(OP.i32GeU, OP.brIf, 1);
-  f.get(p).i32(2).op(OP.i32ShrU).set(q);
+  f.get(p).i32(2).op(OP.i32ShrU).get(base).op(OP.i32Add).set(q);
+  f.get(p).get(base).op(OP.i32Add).set(pb);
   f.v128i32(0).set(cnt).v128i32(0).set(nan);
   for (let r = 0; r < MAX_RUN; r++) {
     // valid lanes: mask byte 0 → all ones
     f.get(q).simd(SIMD.load32Zero).mem(2, MASK_BASE + r * MASK_STRIDE);
     f.simd(SIMD.i16x8ExtendLowI8x16U).simd(SIMD.i32x4ExtendLowI16x8U).v128i32(0).simd(SIMD.i32x4Eq).set(valid);
     f.get(cnt).get(valid).simd(SIMD.i32x4Sub).set(cnt);
-    f.get(p).simd(SIMD.load).mem(2, r * DATA_STRIDE).set(t);
+    f.get(pb).simd(SIMD.load).mem(2, r * DATA_STRIDE).set(t);
     f.get(nan).get(t).get(t).simd(SIMD.f32x4Ne).get(valid).simd(SIMD.and).simd(SIMD.or).set(nan);
     f.get(t).v128i32(F32_INF).get(valid).simd(SIMD.bitselect).set(s[r]!);
   }
@@ -109,7 +115,7 @@ function buildModule(): Uint8Array {
     f.get(s[r]!).get(hi).get(cnt).i32(1).simd(SIMD.i32x4ShrS).v128i32(r).simd(SIMD.i32x4Eq).simd(SIMD.bitselect).set(hi);
   }
   // odd count: hi; even: (lo + hi) / 2; NaN where an unmasked value is NaN or nothing is valid
-  f.get(p);
+  f.get(pb);
   f.get(hi).get(lo).get(hi).simd(SIMD.f32x4Add).v128i32(F32_TWO).simd(SIMD.f32x4Div);
   f.get(cnt).v128i32(1).simd(SIMD.and).v128i32(1).simd(SIMD.i32x4Eq).simd(SIMD.bitselect);
   // + 0 turns a -0 median into +0, as NumPy's (its mean adds to a +0)
@@ -123,11 +129,13 @@ function buildModule(): Uint8Array {
   f.simd(SIMD.i32x4ExtractLane, 0).op(OP.i32Store).mem(2, OUT_MASK_BASE);
   f.get(p).i32(16).op(OP.i32Add).set(p);
   f.op(OP.br, 0, OP.end, OP.end);
-  return moduleBytes({ params: [I32], locals: f.locals, body: f.code });
+  return moduleBytes({ params: [I32, I32], locals: f.locals, body: f.code }, sharedMaxPages);
 }
 
 interface Instance {
   run: (groups: number) => void;
+  /** Byte address of the planes in the module's memory. */
+  base: number;
   data: Float32Array;
   mask: Uint8Array;
   out: Float32Array;
@@ -135,21 +143,35 @@ interface Instance {
 }
 
 let instance: Instance | undefined;
+/** The module over this thread's planes region of the arena; null when the thread has no slot. */
+let arenaInstance: Instance | null | undefined;
+
+function makeInstance(mem: WasmMemory, base: number, sharedMaxPages: number | undefined): Instance {
+  const run = new Wasm.Instance(new Wasm.Module(buildModule(sharedMaxPages)), { env: { mem } }).exports["run"] as (groups: number, base: number) => void;
+  const buf = mem.buffer;
+  return {
+    run: (groups) => run(groups, base),
+    base,
+    data: new Float32Array(buf, base, OUT_BASE / 4),
+    mask: new Uint8Array(buf, base, OUT_MASK_BASE + TILE),
+    out: new Float32Array(buf, base + OUT_BASE, TILE),
+    outMask: new Uint8Array(buf, base + OUT_MASK_BASE, TILE),
+  };
+}
 
 /** The module in this thread, compiled once, with its own memory. */
 function getInstance(): Instance {
-  if (instance !== undefined) return instance;
-  const mem = new Wasm.Memory({ initial: PAGES });
-  const run = new Wasm.Instance(new Wasm.Module(buildModule()), { env: { mem } }).exports["run"] as (groups: number) => void;
-  const buf = mem.buffer;
-  instance = {
-    run,
-    data: new Float32Array(buf, 0, OUT_BASE / 4),
-    mask: new Uint8Array(buf, 0, OUT_MASK_BASE + TILE),
-    out: new Float32Array(buf, OUT_BASE, TILE),
-    outMask: new Uint8Array(buf, OUT_MASK_BASE, TILE),
-  };
+  instance ??= makeInstance(new Wasm.Memory({ initial: PAGES }), 0, undefined);
   return instance;
+}
+
+/** The module over the planes region of this thread's arena slot (where arena kernels can write), or null. */
+function getArenaInstance(): Instance | null {
+  if (arenaInstance !== undefined) return arenaInstance;
+  const s = threadScratch();
+  if (BYTES > PLANES_BYTES) throw new Error("median16: the planes outgrow the arena's planes region");
+  arenaInstance = s === null ? null : makeInstance(s.memory, s.at + KERNEL_SCRATCH_BYTES, ARENA_MAX_PAGES);
+  return arenaInstance;
 }
 
 /** Contiguous rows of float32 values with runs of 1..16 values (and a uint8 mask, or none). */
@@ -203,6 +225,9 @@ export interface Median16Planes {
   readonly tile: number;
   /** Elements from one plane to the next, in `data` and `mask` alike. */
   readonly plane: number;
+  /** Byte addresses of the first data and mask plane in the module's memory (the arena for `median16ArenaPlanes`). */
+  readonly dataAt: number;
+  readonly maskAt: number;
   readonly data: Float32Array;
   readonly mask: Uint8Array;
   /** The medians of the tile's first `t` elements into `out` (and 1 in `outMask` where none is valid). */
@@ -217,7 +242,17 @@ export interface Median16Planes {
  */
 export function median16Planes(nRed: number, masked: boolean): Median16Planes | undefined {
   if (!simdEnabled() || !Number.isInteger(nRed) || nRed < 1 || nRed > MAX_RUN) return undefined;
-  const w = getInstance();
+  return planesOf(getInstance(), nRed, masked);
+}
+
+/** The same planes in this thread's arena slot, for kernels that address the arena; undefined without a slot or SIMD. */
+export function median16ArenaPlanes(nRed: number, masked: boolean): Median16Planes | undefined {
+  if (!simdEnabled() || !Number.isInteger(nRed) || nRed < 1 || nRed > MAX_RUN) return undefined;
+  const w = getArenaInstance();
+  return w === null ? undefined : planesOf(w, nRed, masked);
+}
+
+function planesOf(w: Instance, nRed: number, masked: boolean): Median16Planes {
   for (let r = 0; r < MAX_RUN; r++) {
     const at = MASK_BASE + r * MASK_STRIDE;
     if (r >= nRed || !masked) w.mask.fill(r >= nRed ? 1 : 0, at, at + TILE);
@@ -226,8 +261,10 @@ export function median16Planes(nRed: number, masked: boolean): Median16Planes | 
   return {
     tile: TILE,
     plane: MASK_STRIDE,
+    dataAt: w.base,
+    maskAt: w.base + MASK_BASE,
     data: w.data,
-    mask: new Uint8Array(buf, MASK_BASE, MAX_RUN * MASK_STRIDE),
+    mask: new Uint8Array(buf, w.base + MASK_BASE, MAX_RUN * MASK_STRIDE),
     medians: (t) => w.run((t + 3) >> 2),
     out: w.out,
     outMask: w.outMask,

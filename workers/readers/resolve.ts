@@ -34,15 +34,19 @@ function boxMemory(slot: number, bytes: number): ArrayBuffer | undefined {
  * Task-local memory for `n` elements of a source (and its mask), reused per slot when large.
  * Large data goes to the task's lease of arena box memory when it has one: kernels read it in place.
  */
-function scratch(source: SourceLeafSpec["source"], n: number, slot: number, lease?: BoxLease | null): { data: Operand["data"]; mask: Uint8Array | undefined; arena: boolean } {
+function scratch(source: SourceLeafSpec["source"], n: number, slot: number, lease?: BoxLease | null): { data: Operand["data"]; mask: Uint8Array | undefined; arena: boolean; maskArena: boolean } {
   const bytes = n * DTYPES[source.dtype].bytes;
   const inArena = bytes >= REUSE_BYTES ? lease?.take(bytes) : undefined;
   const mem = inArena === undefined ? boxMemory(2 * slot, bytes) : undefined;
   const data = inArena !== undefined ? viewOf(source.dtype, inArena.buffer, inArena.at, n) : mem === undefined ? allocate(source.dtype, n, false) : viewOf(source.dtype, mem, 0, n);
-  const maskMem = source.masked ? boxMemory(2 * slot + 1, n) : undefined;
+  // the mask goes with its data into the lease, so arena kernels read both in place
+  const maskInArena = source.masked && inArena !== undefined ? lease?.take(n) : undefined;
+  const maskMem = source.masked && maskInArena === undefined ? boxMemory(2 * slot + 1, n) : undefined;
   // a reused mask starts clear: readers may set only the masked elements
-  const mask = source.masked ? (maskMem === undefined ? new Uint8Array(n) : new Uint8Array(maskMem, 0, n).fill(0)) : undefined;
-  return { data, mask, arena: inArena !== undefined };
+  const mask = !source.masked ? undefined
+    : maskInArena !== undefined ? new Uint8Array(maskInArena.buffer, maskInArena.at, n).fill(0)
+    : maskMem === undefined ? new Uint8Array(n) : new Uint8Array(maskMem, 0, n).fill(0);
+  return { data, mask, arena: inArena !== undefined, maskArena: maskInArena !== undefined };
 }
 
 /** Scratch slots past the leaves' own: one chunk, for reads that go through a chunk (`viaChunk`). */
@@ -55,13 +59,13 @@ const CHUNK_SLOT = 1 << 16;
  */
 export async function readBox(
   source: SourceLeafSpec["source"], box: { start: readonly number[]; shape: readonly number[] }, slot = 0, viaChunk = false, lease?: BoxLease | null,
-): Promise<{ data: Operand["data"]; mask: Uint8Array | undefined; strides: number[]; arena: boolean }> {
+): Promise<{ data: Operand["data"]; mask: Uint8Array | undefined; strides: number[]; arena: boolean; maskArena: boolean }> {
   const n = box.shape.reduce((a, b) => a * b, 1);
   const cst = cStrides(box.shape);
-  const { data, mask, arena } = scratch(source, n, slot, lease);
+  const { data, mask, arena, maskArena } = scratch(source, n, slot, lease);
   const target: Operand = { data, mask, offset: -box.start.reduce((s, v, d) => s + v * cst[d]!, 0), strides: cst };
   const reader = readerOf(source.reader);
-  if (n === 0) return { data, mask, strides: cst, arena };
+  if (n === 0) return { data, mask, strides: cst, arena, maskArena };
   const chunks = source.chunks;
   // the chunk grid cells the box touches
   const first = box.start.map((s, d) => Math.floor(s / chunks[d]!));
@@ -83,7 +87,7 @@ export async function readBox(
     const at = lo.reduce((s, v, d) => s + (v - cstart[d]!) * ccst[d]!, 0);
     copyIntoRegion(cell.data.subarray(at), ccst, lo, ext, target, cell.mask?.subarray(at));
   }
-  return { data, mask, strides: cst, arena };
+  return { data, mask, strides: cst, arena, maskArena };
 }
 
 /** The task's source leaves read into boxes (in `lease`'s arena memory where it has room). */
@@ -101,6 +105,7 @@ export async function resolveLeaves(leaves: readonly (Operand | SourceLeafSpec)[
       });
       const op: Operand = { data: b.data, mask: b.mask, offset, strides };
       if (b.arena) op.arena = true;
+      if (b.maskArena) op.maskArena = true;
       return op;
     }),
   );

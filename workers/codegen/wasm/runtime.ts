@@ -109,3 +109,20 @@ export function simdKernel(p: Program, lane: Lane, mode: SimdMode): SimdRun {
 export function simdKernelCount(): number {
   return kernels.size;
 }
+
+const arenaKernels = new Map<string, SimdRun>();
+
+/**
+ * A kernel built by `bytes` over the arena memory (which it imports, shared), compiled once per
+ * key in this thread; null when this thread's kernels do not address the arena (no scratch slot).
+ */
+export function arenaKernel(key: string, bytes: (sharedMaxPages: number) => Uint8Array): SimdRun | null {
+  const m = kernelMemory();
+  if (m === null || !m.arena) return null;
+  let k = arenaKernels.get(key);
+  if (k === undefined) {
+    k = new Wasm.Instance(new Wasm.Module(bytes(ARENA_MAX_PAGES)), { env: { mem: m.memory } }).exports["run"] as SimdRun;
+    arenaKernels.set(key, k);
+  }
+  return k;
+}
