@@ -92,3 +92,15 @@ export function chunksOf(node: Node, memo: Map<Node, number[]> = new Map()): num
   memo.set(node, out);
   return out;
 }
+
+/**
+ * The grid a source is read in: a Zarr array's stored chunks (its node's `chunks` are the task grid,
+ * which a user may choose), other readers' node chunks.
+ */
+export function storedChunks(n: Node): number[] {
+  const stored = (n.attrs["params"] as { readonly [k: string]: unknown })["chunks"];
+  if (n.attrs["reader"] === "zarr" && Array.isArray(stored) && stored.length === n.shape.length) {
+    return n.shape.map((s, i) => Math.max(1, Math.min(stored[i] as number, Math.max(s, 1))));
+  }
+  return n.attrs["chunks"] as number[];
+}

@@ -9,6 +9,7 @@ import type { CheckName } from "../src/graph/checks.js";
 import { resolveView, type ViewItem } from "../src/graph/view.js";
 import type { ConstValue, PNode, Program } from "./program.js";
 import type { PlanBuffer, SourceInfo } from "./task.js";
+import { storedChunks } from "./chunks.js";
 
 /** node index along one axis = c + s * out[a]  (a = -1: constant c). */
 export interface AxisMap {
@@ -145,7 +146,7 @@ export function fuse(root: Node, materialize: Materialize): Fused {
             reader: n.attrs["reader"] as string,
             params: n.attrs["params"] as { readonly [k: string]: unknown },
             fullShape: n.shape,
-            chunks: n.attrs["chunks"] as number[],
+            chunks: storedChunks(n),
             dtype: n.dtype,
             masked: n.masked,
           };

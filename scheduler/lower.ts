@@ -10,7 +10,7 @@ import { isArgFn, type ReduceFn } from "../src/graph/ops.js";
 import { alongParams } from "../src/graph/along.js";
 import type { SearchMode } from "../src/graph/search.js";
 import { DEFAULT_BLOCK_OPTIONS, chunkedReductionBlockShape, elementwiseBlockShape, enumerateBlocks, reductionBlockShape, type Block, type BlockOptions } from "./blocks.js";
-import { chunksOf } from "./chunks.js";
+import { chunksOf, storedChunks } from "./chunks.js";
 import { fuse, isFusable, type Fused } from "./fuse.js";
 import { isSourceLeaf, sourceScratchBytes, type LeafSpec, type OperandSpec, type Plan, type PlanBuffer, type SourceLeafSpec, type Task, type TaskSpec } from "./task.js";
 import type { SourceLeaf } from "./fuse.js";
@@ -445,14 +445,15 @@ class Lowering {
     return this.barrier(node, out, keys);
   }
 
-  /** One read task per chunk of the source's own grid (readers read whole chunks of their storage). */
+  /** One read task per chunk of the source's stored grid (readers read whole chunks of their storage). */
   private readSource(node: Node): PlanBuffer {
     const out = this.addBuffer(node);
     const reader = node.attrs["reader"] as string;
     const params = node.attrs["params"] as { readonly [k: string]: unknown };
     const item = DTYPES[node.dtype].bytes;
     const keys: string[] = [];
-    for (const blk of enumerateBlocks(node.shape, chunksOf(node, this.chunkMemo))) {
+    // whole chunks of the stored grid: a reader fills one of its own chunks at a time
+    for (const blk of enumerateBlocks(node.shape, storedChunks(node))) {
       const key = this.key(node, "read", blk.index);
       this.tasks.push({
         key,

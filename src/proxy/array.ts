@@ -127,8 +127,10 @@ export class ArrayProxy {
   static fromZarr(path: string, opts: { chunks?: number[] | "auto" } = {}): ArrayProxy {
     const root = resolvePath(path);
     const meta = readZarrMeta(root);
-    if (opts.chunks !== undefined && opts.chunks !== "auto") normalizeChunks(opts.chunks, meta.shape, DTYPES[meta.dtype].bytes);
-    const chunks = meta.chunks.map((c, i) => Math.max(1, Math.min(c, Math.max(meta.shape[i]!, 1))));
+    // the task grid: the user's chunks if given (tasks then read across stored chunks, rechunked
+    // through intermediate stores when that pays: scheduler/restage.ts), else the stored grid
+    const stored = meta.chunks.map((c, i) => Math.max(1, Math.min(c, Math.max(meta.shape[i]!, 1))));
+    const chunks = opts.chunks !== undefined && opts.chunks !== "auto" ? normalizeChunks(opts.chunks, meta.shape, DTYPES[meta.dtype].bytes) : stored;
     const params = { path: root, chunks: meta.chunks, ...(meta.v2 === undefined ? {} : { v2: meta.v2 }) };
     const attrs = { reader: "zarr", params, shape: meta.shape, dtype: meta.dtype, masked: false, chunks };
     return wrapNode(make("source", [], attrs));

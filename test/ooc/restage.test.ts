@@ -230,3 +230,25 @@ t.test("store chunk files round-trip data and mask, and a damaged one is refused
   t.throws(() => readStore(params, { start: [2, 3], shape: [2, 3], fullShape: shape }, { data: outData, mask: outMask, offset: 0, strides: cStrides(shape) }), /1\.1 holds 3 bytes, expected 54/);
   t.throws(() => readStore({ chunks: [2, 3], dtype: "float64", masked: true }, { start: [0, 0], shape: [2, 3], fullShape: shape }, { data: outData, offset: 0, strides: [7, 1] }), /needs its directory/);
 });
+
+t.test("fromZarr's chunks choose the task grid: read across stored chunks, rechunked when that pays", async (t) => {
+  const shape = [16, 2, 48, 40];
+  const all = writeZarr(join(dir, "grid.zarr"), shape, [1, 2, 48, 40], (i) => (i % 1013) * 0.5 - 7);
+  const m = wf.Array.from(all, shape);
+  const asked = wf.Array.fromZarr(join(dir, "grid.zarr"), { chunks: [16, 1, 8, 40] });
+  const mapped = lower(asked.mul(3).add(1).node, { minTaskBytes: 1 });
+  const maps = byKernel(mapped, "map");
+  t.equal(maps.length, 2 * 6, "one map task per requested chunk");
+  t.ok(maps.every((k) => k.spec.kernel === "map" && k.spec.shape.join() === "16,1,8,40"), "blocks are the requested chunks");
+  t.equal(mapped.stores?.length, 1, "the stored grid is copied once into the requested one");
+  t.equal(decoded(mapped, "zarr"), vol(shape), "each stored chunk decoded once");
+  const want = (await m.mul(3).add(1).compute({ cache: false })) as wf.NDArray;
+  for (const x of [asked, wf.Array.fromZarr(join(dir, "grid.zarr"), { chunks: [5, -1, 7, 9] })]) {
+    t.same(Array.from(((await x.mul(3).add(1).compute({ cache: false })) as wf.NDArray).data as Float32Array), Array.from(want.data as Float32Array), "values across grids");
+  }
+  // a gather materializes the source: read in stored chunks whatever the task grid
+  const idx = wf.Array.from(Int32Array.from([3, 0, 15]), [3]);
+  t.same(Array.from(((await asked.get(idx).compute({ cache: false })) as wf.NDArray).data as Float32Array), Array.from(((await m.get(idx).compute({ cache: false })) as wf.NDArray).data as Float32Array), "take over a source with a requested grid");
+  t.throws(() => wf.Array.fromZarr(join(dir, "grid.zarr"), { chunks: [0, 1, 1, 1] }), /chunk size 0 on axis 0/);
+  t.throws(() => wf.Array.fromZarr(join(dir, "grid.zarr"), { chunks: [1, 1] }), /one size per axis/);
+});
