@@ -106,6 +106,8 @@ t.test("a median over time of a 256 MiB stack runs under a 32 MiB limit", async 
     t.fail("dist/ is missing: run `npm run build` (npm ci builds it) before this test");
     return;
   }
+  // with a 32 MiB limit tasks are 8 MiB (evaluate.ts): the stack goes through an intermediate store first
+  t.ok((lower((wf.Array.fromZarr(path).median(0) as wf.Array).node, { maxTaskBytes: 8 << 20 }).stores?.length ?? 0) >= 1, "rechunked through a store");
   const child = new URL("../support/ooc-bounded-child.mjs", import.meta.url).pathname;
   const { stdout } = await run(process.execPath, [child, path, "32MiB", "median"], { maxBuffer: 1 << 20, timeout: 300_000 });
   const r = JSON.parse(stdout) as { before: number; after: number; first: number; last: number; n: number };
