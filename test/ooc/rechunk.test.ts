@@ -9,7 +9,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import * as wf from "../../src/index.js";
-import { writeRampStack } from "../support/raw-zarr.js";
+import { writeRampStack, writeZarr } from "../support/raw-zarr.js";
 import { lower } from "../../scheduler/lower.js";
 import { isSourceLeaf, sourceBox, sourceReadPlan, sourceScratchBytes, type SourceLeafSpec } from "../../scheduler/task.js";
 
@@ -17,32 +17,6 @@ const run = promisify(execFile);
 t.teardown(() => wf.shutdown());
 const dir = mkdtempSync(join(tmpdir(), "tesserae-rechunk-"));
 t.teardown(() => rmSync(dir, { recursive: true, force: true }));
-
-/** A raw Zarr v2 float32 array; element value `f(flat index)`. */
-function writeZarr(path: string, shape: number[], chunks: number[], f: (i: number) => number): Float32Array {
-  mkdirSync(path, { recursive: true });
-  writeFileSync(join(path, ".zarray"), JSON.stringify({ zarr_format: 2, shape, chunks, dtype: "<f4", compressor: null, fill_value: 0, order: "C", filters: null }));
-  const all = Float32Array.from({ length: shape.reduce((a, b) => a * b, 1) }, (_, i) => f(i));
-  const st = shape.map((_, d) => shape.slice(d + 1).reduce((a, b) => a * b, 1));
-  const grid = shape.map((s, d) => Math.ceil(s / chunks[d]!));
-  const cst = chunks.map((_, d) => chunks.slice(d + 1).reduce((a, b) => a * b, 1));
-  const nChunks = grid.reduce((a, b) => a * b, 1);
-  for (let g = 0; g < nChunks; g++) {
-    const idx = grid.map((_, d) => Math.floor(g / grid.slice(d + 1).reduce((a, b) => a * b, 1)) % grid[d]!);
-    const buf = new Float32Array(chunks.reduce((a, b) => a * b, 1));
-    for (let k = 0; k < buf.length; k++) {
-      let at = 0, inside = true;
-      for (let d = 0; d < shape.length; d++) {
-        const v = idx[d]! * chunks[d]! + (Math.floor(k / cst[d]!) % chunks[d]!);
-        if (v >= shape[d]!) inside = false;
-        at += v * st[d]!;
-      }
-      if (inside) buf[k] = all[at]!;
-    }
-    writeFileSync(join(path, idx.join(".")), new Uint8Array(buf.buffer));
-  }
-  return all;
-}
 
 /** The first source leaf of a plan that reads sources as stored (no rechunking stages: see restage.test.ts). */
 function firstSourceLeaf(e: wf.Array, maxTaskBytes: number): SourceLeafSpec {

@@ -17,6 +17,7 @@ import { isSourceLeaf, sourceBox, sourceReadPlan, type Plan, type SourceInfo, ty
 import { readStore, writeStoreChunks } from "../../workers/readers/store.js";
 import { cStrides } from "../../src/core/shape.js";
 import { rng } from "../support/rng.js";
+import { writeZarr } from "../support/raw-zarr.js";
 
 t.teardown(() => wf.shutdown());
 const dir = mkdtempSync(join(tmpdir(), "tesserae-restage-"));
@@ -129,30 +130,6 @@ t.test("red and nir of the same stack share one store holding just those bands",
   const c = byKernel(plan, "rechunk")[0]!;
   t.ok(c.spec.kernel === "rechunk" && c.spec.store.fullShape[1] === 2, "the store holds bands 2 and 3 only");
 });
-
-/** A raw Zarr v2 float32 array with element `f(flat index)`, in its own chunk files. */
-function writeZarr(path: string, shape: number[], chunks: number[], f: (i: number) => number): Float32Array {
-  mkdirSync(path, { recursive: true });
-  writeFileSync(join(path, ".zarray"), JSON.stringify({ zarr_format: 2, shape, chunks, dtype: "<f4", compressor: null, fill_value: 0, order: "C", filters: null }));
-  const all = Float32Array.from({ length: vol(shape) }, (_, i) => f(i));
-  const st = cStrides(shape), cst = cStrides(chunks);
-  const grid = shape.map((s, d) => Math.ceil(s / chunks[d]!));
-  for (let g = 0; g < vol(grid); g++) {
-    const idx = grid.map((_, d) => Math.floor(g / vol(grid.slice(d + 1))) % grid[d]!);
-    const buf = new Float32Array(vol(chunks));
-    for (let k = 0; k < buf.length; k++) {
-      let at = 0, inside = true;
-      for (let d = 0; d < shape.length; d++) {
-        const v = idx[d]! * chunks[d]! + (Math.floor(k / cst[d]!) % chunks[d]!);
-        if (v >= shape[d]!) inside = false;
-        at += v * st[d]!;
-      }
-      if (inside) buf[k] = all[at]!;
-    }
-    writeFileSync(join(path, idx.join(".")), new Uint8Array(buf.buffer));
-  }
-  return all;
-}
 
 t.test("values through one and through several stages equal the in-memory engine's", async (t) => {
   const shape = [24, 3, 40, 52];
