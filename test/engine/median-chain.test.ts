@@ -4,7 +4,9 @@
  * WebAssembly straight into median16's planes. Values against NumPy's numpy.ma.median
  * (median-program.json: 12 and 16 dates, zero sums that numpy.ma masks, int16 bands, a reduced
  * middle axis, rows longer than a tile and of odd length) and bit for bit against the JS path;
- * which path ran is checked by its tile count. Programs and operands it does not take fall back.
+ * which path ran is checked by its tile count. Unmasked float32 chains (two reduced axes, NaNs,
+ * zero medians) too. Programs and operands it does not take (runs past 16 values, a reduced last
+ * axis) fall back.
  */
 import { readFileSync } from "node:fs";
 import t from "tap";
@@ -20,15 +22,15 @@ import { chainMedianTiles } from "../../workers/kernels/median-chain.js";
 interface Input {
   dtype: DTypeName;
   shape: number[];
-  data: number[];
-  mask: number[];
+  data: (number | null)[];
+  mask?: number[];
 }
 
 interface Case {
   name: string;
   inputs: Record<string, Input>;
   expr: string;
-  axis: number;
+  axis: number | number[];
   shape: number[];
   data: (number | null)[];
   mask: number[];
@@ -36,6 +38,16 @@ interface Case {
 
 const fixture = JSON.parse(readFileSync(new URL("../fixtures/median-program.json", import.meta.url), "utf8")) as { cases: Case[] };
 const ndviCases = fixture.cases.filter((c) => c.expr === "ndvi");
+/** Unmasked float32 differences: `a - b` of two float32 leaves. */
+const diffCases = fixture.cases.filter((c) => c.expr === "a-b" && c.inputs["a"]!.dtype === "float32");
+
+const diffProgram: Program = {
+  nLeaves: 2,
+  nodes: [
+    { k: "leaf", leaf: 0, dtype: "float32", masked: false }, { k: "leaf", leaf: 1, dtype: "float32", masked: false },
+    { k: "map", fn: "sub", args: [0, 1], compute: "float32", dtype: "float32", masked: false },
+  ],
+};
 
 /** The fused program lowering makes of (nir - red) / (nir + red) over two masked bands cast to float32. */
 function ndviProgram(d: DTypeName): Program {
@@ -72,18 +84,24 @@ function band(i: Input, lease: BoxLease, inArena: boolean): Operand {
     data = allocate(i.dtype, n, false);
     mask = new Uint8Array(n);
   }
-  i.data.forEach((v, k) => (data[k] = v));
-  mask.set(i.mask);
-  const op: Operand = { data, mask, offset: 0, strides: cStrides(i.shape) };
+  i.data.forEach((v, k) => (data[k] = v ?? NaN));
+  if (i.mask !== undefined) mask.set(i.mask);
+  const op: Operand = { data, mask: i.mask === undefined ? undefined : mask, offset: 0, strides: cStrides(i.shape) };
   if (inArena) Object.assign(op, { arena: true, maskArena: true });
   return op;
 }
 
-function medianArgs(c: Case, leaves: Operand[], program = ndviProgram(c.inputs["nir"]!.dtype)): MedianArgs {
-  const shape = c.inputs["nir"]!.shape;
+/** The case's two inputs, in the order its program reads them. */
+function inputsOf(c: Case): [Input, Input] {
+  return c.expr === "ndvi" ? [c.inputs["nir"]!, c.inputs["red"]!] : [c.inputs["a"]!, c.inputs["b"]!];
+}
+
+function medianArgs(c: Case, leaves: Operand[], program = c.expr === "ndvi" ? ndviProgram(c.inputs["nir"]!.dtype) : diffProgram): MedianArgs {
+  const shape = inputsOf(c)[0].shape;
+  const axes = typeof c.axis === "number" ? [c.axis] : c.axis;
   const n = c.shape.reduce((a, b) => a * b, 1);
   return {
-    program, shape, leaves, reduced: shape.map((_, i) => i === c.axis), outDType: "float32",
+    program, shape, leaves, reduced: shape.map((_, i) => axes.includes(i)), outDType: "float32",
     out: { data: new Float32Array(n), mask: new Uint8Array(n), offset: 0, strides: cStrides(c.shape) },
   };
 }
@@ -92,7 +110,8 @@ function run(c: Case, arena: { nir: boolean; red: boolean; masks?: boolean }): {
   const lease = leaseBoxes();
   if (lease === null) throw new Error("no arena lease in this thread");
   try {
-    const nir = band(c.inputs["nir"]!, lease, arena.nir), red = band(c.inputs["red"]!, lease, arena.red);
+    const [a, b] = inputsOf(c);
+    const nir = band(a, lease, arena.nir), red = band(b, lease, arena.red);
     if (arena.masks === false) for (const l of [nir, red]) l.maskArena = false;
     const args = medianArgs(c, [nir, red]);
     const before = chainMedianTiles();
@@ -103,10 +122,14 @@ function run(c: Case, arena: { nir: boolean; red: boolean; masks?: boolean }): {
   }
 }
 
-for (const c of ndviCases) {
+for (const c of [...ndviCases, ...diffCases]) {
   t.test(c.name, async (t) => {
     const wasm = run(c, { nir: true, red: true });
-    t.ok(wasm.tiles > 0, "the arena chain ran");
+    const shape = inputsOf(c)[0].shape, axes = typeof c.axis === "number" ? [c.axis] : c.axis;
+    const w = shape.reduce((n, d, i) => (axes.includes(i) ? n * d : n), 1);
+    if (w > 16) t.equal(wasm.tiles, 0, `runs of ${w} values: past median16's 16, the JS path`);
+    else if (axes.includes(shape.length - 1)) t.equal(wasm.tiles, 0, "the last axis reduced: no contiguous kept run for the chain, the JS path");
+    else t.ok(wasm.tiles > 0, "the arena chain ran");
     t.same([...wasm.out.mask!], c.mask, "mask equals numpy.ma's");
     let bad = 0;
     c.data.forEach((want, k) => {

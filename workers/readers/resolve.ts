@@ -64,6 +64,9 @@ export async function readBox(
   const cst = cStrides(box.shape);
   const { data, mask, arena, maskArena } = scratch(source, n, slot, lease);
   const target: Operand = { data, mask, offset: -box.start.reduce((s, v, d) => s + v * cst[d]!, 0), strides: cst };
+  // readers that decode in place may run arena kernels over it
+  if (arena) target.arena = true;
+  if (maskArena) target.maskArena = true;
   const reader = readerOf(source.reader);
   if (n === 0) return { data, mask, strides: cst, arena, maskArena };
   const chunks = source.chunks;

@@ -8,6 +8,7 @@ import type { Operand } from "../../codegen/loops.js";
 import { blockRows, decodeBlock, decodeBlockInto } from "./block.js";
 import type { OpenRaster } from "./files.js";
 import { maskNodata } from "./nodata-mask.js";
+import { maskNodataArena } from "./nodata-simd.js";
 import type { Target } from "./sample.js";
 import type { AxisMaps } from "./separable.js";
 import { copyable, sampleCtor, samplesOf, type SampleArray } from "./window.js";
@@ -37,8 +38,11 @@ function copyRun(src: SampleArray, s: number, step: number, n: number, out: Plai
   maskRun(src, s, step, n, out, o, mask, nodata);
 }
 
-/** The mask of `n` values copied from `src[s]` (every `step`-th) to `out[o]`, and 0 in `out` where masked; `src` may be `out` itself. */
-function maskRun(src: SampleArray, s: number, step: number, n: number, out: Plain, o: number, mask: Uint8Array | undefined, nodata: number | null): void {
+/**
+ * The mask of `n` values copied from `src[s]` (every `step`-th) to `out[o]`, and 0 in `out` where masked; `src` may be `out` itself.
+ * `inArena`: src and mask are arena memory, which SIMD kernels address.
+ */
+function maskRun(src: SampleArray, s: number, step: number, n: number, out: Plain, o: number, mask: Uint8Array | undefined, nodata: number | null, inArena = false): void {
   if (mask === undefined) return;
   if (nodata === null) {
     mask.fill(0, o, o + n);
@@ -53,7 +57,8 @@ function maskRun(src: SampleArray, s: number, step: number, n: number, out: Plai
     }
     return;
   }
-  maskNodata(src, s, step, n, mask, o, nodata);
+  const simd = inArena && step === 1 && (src instanceof Uint16Array || src instanceof Int16Array) && maskNodataArena(src, s, n, mask, o, nodata);
+  if (!simd) maskNodata(src, s, step, n, mask, o, nodata);
   // a nodata of 0 is already the 0 masked values hold
   if (nodata !== 0) for (let i = 0; i < n; i++) if (mask[o + i] !== 0) out[o + i] = 0;
 }
@@ -95,7 +100,7 @@ function decodeInPlace(r: OpenRaster, p: InPlace, b: DirectBand, tx: number, ty:
   const n = (y1 - y0) * bw;
   const dest = new Uint8Array(out.buffer, out.byteOffset + o * out.BYTES_PER_ELEMENT, n * out.BYTES_PER_ELEMENT);
   if (!decodeBlockInto(r, tx, ty, b.sample, dest)) return false;
-  maskRun(out, o, 1, n, out, o, t.out.mask, b.nodata);
+  maskRun(out, o, 1, n, out, o, t.out.mask, b.nodata, t.out.arena === true && t.out.maskArena === true);
   return true;
 }
 
