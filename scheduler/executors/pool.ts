@@ -10,12 +10,12 @@ import type { Executor } from "../execute.js";
 import { JobCancelled, JobComputeError } from "../../src/core/errors.js";
 import { rethrow } from "./rethrow.js";
 import { arenaForPool } from "../../src/core/arena.js";
+import { queueingBalancer, TASKS_PER_WORKER } from "./balancer.js";
+
+export { TASKS_PER_WORKER };
 
 /** Tasks touching fewer bytes than this run inline. */
 export const INLINE_BYTES = 64 * 1024;
-
-/** Tasks a worker holds at once: one running, one queued behind it. */
-export const TASKS_PER_WORKER = 2;
 
 let pool: Piscina | undefined;
 let poolSize = 0;
@@ -35,13 +35,13 @@ export function getPool(threads: number): Piscina {
   releaseSlots = arena?.release;
   // workerData must be an object: web-worker (loaded by geotiff.js) reads it on import in any worker thread.
   const workerData = arena === undefined ? {} : { arena: arena.data };
-  // Two tasks per worker: the next one waits in the worker (workers/serial.ts runs them in order)
-  // rather than here. With every core busy, this thread can wait milliseconds for a core before it
-  // hands out the next task, and the worker no longer idles through that wait. No run/wait time
-  // histograms: nothing reads them, and recording costs this thread time on every task.
+  // Two tasks per worker (balancer.ts): the next one waits in the worker rather than here. With every
+  // core busy, this thread can wait milliseconds for a core before it hands out the next task, and
+  // the worker no longer idles through that wait. No run/wait time histograms: nothing reads them,
+  // and recording costs this thread time on every task.
   pool = new Piscina({
     filename: workerFile().href, minThreads: threads, maxThreads: threads, idleTimeout: 60_000,
-    concurrentTasksPerWorker: TASKS_PER_WORKER, recordTiming: false, workerData,
+    concurrentTasksPerWorker: TASKS_PER_WORKER, loadBalancer: queueingBalancer, recordTiming: false, workerData,
   });
   poolSize = threads;
   return pool;

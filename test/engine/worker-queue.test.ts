@@ -1,9 +1,10 @@
 /**
- * A pool worker holds two tasks at once (executors/pool.ts: the next one waits in the worker, not in
- * the main thread) but runs them one at a time (workers/serial.ts). Checked here: the queue's order
+ * A pool worker holds two tasks at once (executors/balancer.ts: the next one waits in the worker, not
+ * in the main thread) but runs them one at a time (workers/serial.ts). Checked here: the queue's order
  * and its one-at-a-time rule, that a finished job's awaiting caller runs before the next job starts
- * (Piscina posts a task's result from there), that a failed job does not stop the queue, and that a
- * one-thread pool with queued tasks gives the same bits as this thread, errors included.
+ * (Piscina posts a task's result from there), that a failed job does not stop the queue, which worker
+ * the balancer picks (abortable tasks included: every task of a job carries its stop signal), and
+ * that a one-thread pool with queued tasks gives the same bits as this thread, errors included.
  */
 import t from "tap";
 import * as wf from "../../src/index.js";
@@ -12,6 +13,7 @@ import { lower } from "../../scheduler/lower.js";
 import { execute } from "../../scheduler/execute.js";
 import { InlineExecutor } from "../../scheduler/executors/inline.js";
 import { INLINE_BYTES, PoolExecutor, TASKS_PER_WORKER } from "../../scheduler/executors/pool.js";
+import { queueingBalancer, type WorkerLoad } from "../../scheduler/executors/balancer.js";
 import { evaluate } from "../../src/compute/evaluate.js";
 import type { Node } from "../../src/graph/node.js";
 
@@ -67,6 +69,23 @@ t.test("a job that throws fails its own caller only; the queue goes on", async (
   t.equal(await third, 3);
 });
 
+t.test("the balancer queues one task behind a running one, on the least loaded worker", (t) => {
+  // what Piscina reports: a worker running one abortable task shows Infinity
+  const idle: WorkerLoad = { currentUsage: 0, isRunningAbortableTask: false, terminating: false, destroyed: false };
+  const oneAbortable: WorkerLoad = { currentUsage: Infinity, isRunningAbortableTask: true, terminating: false, destroyed: false };
+  const one: WorkerLoad = { currentUsage: 1, isRunningAbortableTask: false, terminating: false, destroyed: false };
+  const full: WorkerLoad = { currentUsage: TASKS_PER_WORKER, isRunningAbortableTask: false, terminating: false, destroyed: false };
+  const stopping: WorkerLoad = { ...idle, terminating: true };
+  t.equal(TASKS_PER_WORKER, 2);
+  t.equal(queueingBalancer(null, [full, oneAbortable, idle]), idle, "an idle worker first");
+  t.equal(queueingBalancer(null, [full, oneAbortable]), oneAbortable, "behind a running abortable task");
+  t.equal(queueingBalancer(null, [full, one]), one, "behind a running task");
+  t.equal(queueingBalancer(null, [full, full]), null, "no worker holds more than two: the task waits in the main thread");
+  t.equal(queueingBalancer(null, [stopping, { ...idle, destroyed: true }, one]), one, "never a terminating or destroyed worker");
+  t.equal(queueingBalancer(null, []), null);
+  t.end();
+});
+
 t.test("a one-thread pool holding queued tasks gives this thread's bits, and reports a task's error", async (t) => {
   // 64 reduce tasks of ~100 KiB (over the inline limit): the worker always has one queued
   const data = new Float64Array(32 * 256 * 256).map((_, i) => Math.sin(i) * 100 + (i % 7));
@@ -77,7 +96,8 @@ t.test("a one-thread pool holding queued tasks gives this thread's bits, and rep
   const tasks = plan.tasks.filter((k) => k.spec.kernel !== "barrier");
   t.ok(tasks.length >= 8 * TASKS_PER_WORKER, `${tasks.length} tasks`);
   t.ok(tasks.every((k) => k.bytes >= INLINE_BYTES), "every task goes to the worker thread");
-  const pool = new PoolExecutor(1);
+  // with a stop signal, as compute() runs it: every task abortable
+  const pool = new PoolExecutor(1, { signal: new AbortController().signal });
   t.equal(pool.concurrency, TASKS_PER_WORKER, "the scheduler keeps a queued task per worker");
   const inline = await execute(plan, new InlineExecutor());
   const onPool = await execute(lower(nodeOf(expr), opts), pool);
