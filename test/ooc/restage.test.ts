@@ -3,18 +3,19 @@
  * (restage.ts), the intermediate store's files, and values through them against the in-memory engine.
  */
 import t, { type Test } from "tap";
-import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import * as wf from "../../src/index.js";
 import { lower } from "../../scheduler/lower.js";
 import { copyBox, rechunkStages, type RechunkLimits } from "../../scheduler/rechunk-plan.js";
 import { STORE_READER } from "../../scheduler/restage.js";
-import { execute } from "../../scheduler/execute.js";
+import { execute, type Executor } from "../../scheduler/execute.js";
 import { InlineExecutor } from "../../scheduler/executors/inline.js";
 import { evaluate } from "../../src/compute/evaluate.js";
 import { isSourceLeaf, sourceBox, sourceReadPlan, type Plan, type SourceInfo, type Task } from "../../scheduler/task.js";
 import { readStore, writeStoreChunks } from "../../workers/readers/store.js";
+import type { WireTask } from "../../workers/run-task.js";
 import { cStrides } from "../../src/core/shape.js";
 import { rng } from "../support/rng.js";
 import { writeZarr } from "../support/raw-zarr.js";
@@ -187,6 +188,45 @@ t.test("stores are removed when nothing reads them, and when a run fails", async
   mkdirSync(join(dir, "gone.zarr", "3.0.0"));
   await t.rejects(execute(plan, new InlineExecutor()), /EISDIR/);
   t.same(readdirSync(tmpdir()).filter((n) => n.startsWith("tesserae-rechunk-") && !before.has(n)), [], "none left after a failure either");
+});
+
+/** The store directories a task reads or writes, as the executor hands them to a worker. */
+function storeDirsOf(task: WireTask): string[] {
+  const dirOf = (s: SourceInfo): string[] => (s.reader === STORE_READER ? [s.params["dir"] as string] : []);
+  if (task.kernel === "rechunk") return [...dirOf(task.from), ...dirOf(task.store)];
+  if (task.kernel === "map" || task.kernel === "median" || task.kernel === "reduce" || task.kernel === "along" || task.kernel === "search") {
+    return task.leaves.flatMap((l) => ("source" in l ? dirOf(l.source) : []));
+  }
+  return [];
+}
+
+t.test("a store goes as soon as its last reader is done, not at the end of the run", async (t) => {
+  const shape = [40, 64, 64];
+  writeZarr(join(dir, "lifetime.zarr"), shape, [1, 64, 64], (i) => Math.cos(i * 0.007) * 50);
+  const z = wf.Array.fromZarr(join(dir, "lifetime.zarr"));
+  // a later stage (the add) runs after the median's stage, which reads the last store
+  const plan = lower((z.median(0) as wf.Array).add(z.get(0)).node, { maxTaskBytes: 20 << 10, minTaskBytes: 1 });
+  t.ok((plan.stores?.length ?? 0) >= 2, `several stages (${plan.stores?.length})`);
+  // each task, as it starts: the stores it uses, and the stores seen so far that still exist
+  const starts: { key: string; uses: string[]; live: string[] }[] = [];
+  const seen = new Set<string>();
+  const inline = new InlineExecutor();
+  const recording: Executor = {
+    concurrency: 1,
+    run: (task, info) => {
+      const uses = storeDirsOf(task);
+      uses.forEach((d) => seen.add(d));
+      starts.push({ key: info.key, uses, live: [...seen].filter((d) => existsSync(d)) });
+      return inline.run(task, info);
+    },
+  };
+  await execute(plan, recording);
+  t.ok(starts.every((s) => s.uses.every((d) => s.live.includes(d))), "every store exists while a task uses it");
+  const firstMedian = starts.findIndex((s) => s.key.includes(":median:"));
+  const firstStore = starts.find((s) => s.uses.length > 0)!.uses[0]!;
+  t.notOk(starts[firstMedian]!.live.includes(firstStore), "the first store is gone once the next stage has copied it");
+  const add = starts.find((s) => s.key.includes(":map:"));
+  t.same(add?.live, [], "the last store is gone once the median is done, before the next stage runs");
 });
 
 t.test("store chunk files round-trip data and mask, and a damaged one is refused by name", async (t) => {
