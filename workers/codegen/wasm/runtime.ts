@@ -8,6 +8,7 @@ import { programSignature, type Program } from "../../../scheduler/program.js";
 import { ARENA_MAX_PAGES, KERNEL_SCRATCH_BYTES, threadScratch } from "../../../src/core/arena.js";
 import { Wasm, WASM_PAGE, type WasmMemory } from "../../../src/core/wasm-api.js";
 import { kernelBytes, type SimdMode } from "./kernel.js";
+import { I32, moduleBytes } from "./binary.js";
 import type { Lane } from "./ops.js";
 
 export type SimdRun = (n: number, ...pointers: number[]) => void;
@@ -126,3 +127,21 @@ export function arenaKernel(key: string, bytes: (sharedMaxPages: number) => Uint
   }
   return k;
 }
+
+/** `run(at, value, n)`: memory.fill (bulk memory: 0xFC 11) of n bytes at byte address `at`. */
+function fillBytes(sharedMaxPages: number): Uint8Array {
+  return moduleBytes({ params: [I32, I32, I32], locals: [], body: [0x20, 0, 0x20, 1, 0x20, 2, 0xfc, 0x0b, 0x00] }, sharedMaxPages);
+}
+
+/**
+ * Fills `a` (a view into the arena) with `value` by WebAssembly's memory.fill: V8 fills shared
+ * memory one element at a time (a 768 KiB mask ~0.25 ms), memory.fill at memset speed (~0.01 ms).
+ * False, having touched nothing, when this thread's kernels do not address the arena.
+ */
+export function arenaFill(a: Uint8Array, value: number): boolean {
+  const run = arenaKernel("fill", fillBytes);
+  if (run === null) return false;
+  run(a.byteOffset, value, a.length);
+  return true;
+}
+
