@@ -98,9 +98,11 @@ export function chunksOf(node: Node, memo: Map<Node, number[]> = new Map()): num
  * which a user may choose), other readers' node chunks.
  */
 export function storedChunks(n: Node): number[] {
+  if (n.attrs["reader"] !== "zarr") return n.attrs["chunks"] as number[];
   const stored = (n.attrs["params"] as { readonly [k: string]: unknown })["chunks"];
-  if (n.attrs["reader"] === "zarr" && Array.isArray(stored) && stored.length === n.shape.length) {
-    return n.shape.map((s, i) => Math.max(1, Math.min(stored[i] as number, Math.max(s, 1))));
+  // the reader names chunk files by this grid: any other grid would read the wrong files (or none, as fill values)
+  if (!Array.isArray(stored) || stored.length !== n.shape.length || !stored.every((c) => Number.isSafeInteger(c) && (c as number) >= 1)) {
+    throw new TypeError(`zarr source: params.chunks ${JSON.stringify(stored ?? null)} must give one positive integer per axis of its shape (${n.shape.join(", ")})`);
   }
-  return n.attrs["chunks"] as number[];
+  return n.shape.map((s, i) => Math.min(stored[i] as number, Math.max(s, 1)));
 }

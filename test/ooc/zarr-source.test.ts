@@ -6,6 +6,8 @@ import * as zarr from "zarrita";
 import FileSystemStore from "@zarrita/storage/fs";
 import * as wf from "../../src/index.js";
 import { lower } from "../../scheduler/lower.js";
+import { make } from "../../src/graph/make.js";
+import { wrapNode } from "../../src/proxy/wrap.js";
 
 const FIX = new URL("../fixtures/zarr/", import.meta.url).pathname;
 const expected = (name: string) => wf.NDArray.fromNpy(readFileSync(join(FIX, `${name}.npy`)));
@@ -70,4 +72,16 @@ t.test("a Zarr v3 array written by zarrita reads back", async (t) => {
 
 t.test("bad Zarr paths are clear errors at build time", async (t) => {
   t.throws(() => wf.Array.fromZarr(join(FIX, "nope")), { name: "ProxyTypeError", message: /not a Zarr array/ });
+});
+
+t.test("a zarr source node whose params give no usable chunk grid is refused by name, never read as fill values", async (t) => {
+  // a graph document can carry any params: the reader names chunk files by params.chunks, and planning reads by it too
+  const good = wf.Array.fromZarr(join(FIX, "v2_zlib_i2"));
+  const withChunks = (chunks: unknown): wf.Array => wrapNode(make("source", [], { ...good.node.attrs, params: { ...(good.node.attrs["params"] as object), chunks } } as never)) as wf.Array;
+  const want = (await good.sum(0).compute({ cache: false })) as wf.NDArray;
+  const stored = (good.node.attrs["params"] as { chunks: number[] }).chunks;
+  t.equal(diff((await withChunks([...stored]).sum(0).compute({ cache: false })) as wf.NDArray, want), "", "the same node rebuilt reads the same values");
+  for (const bad of [["a", stored[1]], [stored[0]! + 0.5, stored[1]], [0, stored[1]], [stored[0]], null]) {
+    await t.rejects(withChunks(bad).sum(0).compute({ cache: false }), /zarr source: params\.chunks .* must give one positive integer per axis of its shape/, JSON.stringify(bad));
+  }
 });
