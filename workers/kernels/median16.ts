@@ -79,13 +79,15 @@ function network(n: number): [number, number][] {
 
 /**
  * `run(groups, base)`: the medians of `4 × groups` elements of the tile whose planes start at byte
- * `base` of the memory (0 in a private memory; the thread's planes region in the arena).
+ * `base` of the memory (0 in a private memory; the thread's planes region in the arena), over runs
+ * of `n` values: planes past the run are never read, and the network keeps only the comparators
+ * within the first n positions (the others would only ever compare +inf padding: 42 of 63 for 12 dates).
  */
-function buildModule(sharedMaxPages: number | undefined): Uint8Array {
+function buildModule(sharedMaxPages: number | undefined, n: number): Uint8Array {
   const f = new Body(2);
   const groups = 0, base = 1;
   const p = f.local(I32), end = f.local(I32), q = f.local(I32), pb = f.local(I32);
-  const s = Array.from({ length: MAX_RUN }, () => f.local(V128));
+  const s = Array.from({ length: n }, () => f.local(V128));
   const cnt = f.local(V128), nan = f.local(V128), t = f.local(V128), valid = f.local(V128), lo = f.local(V128), hi = f.local(V128);
   f.get(groups).i32(4).op(OP.i32Shl).set(end);
   f.op(OP.block, 0x40, OP.loop, 0x40);
@@ -93,7 +95,7 @@ function buildModule(sharedMaxPages: number | undefined): Uint8Array {
   f.get(p).i32(2).op(OP.i32ShrU).get(base).op(OP.i32Add).set(q);
   f.get(p).get(base).op(OP.i32Add).set(pb);
   f.v128i32(0).set(cnt).v128i32(0).set(nan);
-  for (let r = 0; r < MAX_RUN; r++) {
+  for (let r = 0; r < n; r++) {
     // valid lanes: mask byte 0 → all ones
     f.get(q).simd(SIMD.load32Zero).mem(2, MASK_BASE + r * MASK_STRIDE);
     f.simd(SIMD.i16x8ExtendLowI8x16U).simd(SIMD.i32x4ExtendLowI16x8U).v128i32(0).simd(SIMD.i32x4Eq).set(valid);
@@ -102,7 +104,7 @@ function buildModule(sharedMaxPages: number | undefined): Uint8Array {
     f.get(nan).get(t).get(t).simd(SIMD.f32x4Ne).get(valid).simd(SIMD.and).simd(SIMD.or).set(nan);
     f.get(t).v128i32(F32_INF).get(valid).simd(SIMD.bitselect).set(s[r]!);
   }
-  for (const [i, j] of network(MAX_RUN)) {
+  for (const [i, j] of network(MAX_RUN).filter(([, j]) => j < n)) {
     // pmin(a, b) = b < a ? b : a and pmax(b, a) = b < a ? a : b: one swap decision, no value lost
     f.get(s[i]!).get(s[j]!).simd(SIMD.f32x4Pmin).set(t);
     f.get(s[j]!).get(s[i]!).simd(SIMD.f32x4Pmax).set(s[j]!);
@@ -110,7 +112,7 @@ function buildModule(sharedMaxPages: number | undefined): Uint8Array {
   }
   // lo = s[(n - 1) >> 1], hi = s[n >> 1] per lane
   f.v128i32(F32_NAN).set(lo).v128i32(F32_NAN).set(hi);
-  for (let r = 0; r < MAX_RUN; r++) {
+  for (let r = 0; r < n; r++) {
     f.get(s[r]!).get(lo).get(cnt).v128i32(1).simd(SIMD.i32x4Sub).i32(1).simd(SIMD.i32x4ShrS).v128i32(r).simd(SIMD.i32x4Eq).simd(SIMD.bitselect).set(lo);
     f.get(s[r]!).get(hi).get(cnt).i32(1).simd(SIMD.i32x4ShrS).v128i32(r).simd(SIMD.i32x4Eq).simd(SIMD.bitselect).set(hi);
   }
@@ -142,12 +144,14 @@ interface Instance {
   outMask: Uint8Array;
 }
 
-let instance: Instance | undefined;
-/** The module over this thread's planes region of the arena; null when the thread has no slot. */
-let arenaInstance: Instance | null | undefined;
+/** This thread's private memory for the planes (one for every run length). */
+let privateMemory: WasmMemory | undefined;
+/** Instances by run length: over the private memory, and over this thread's planes region of the arena. */
+const instances = new Map<number, Instance>();
+const arenaInstances = new Map<number, Instance>();
 
-function makeInstance(mem: WasmMemory, base: number, sharedMaxPages: number | undefined): Instance {
-  const run = new Wasm.Instance(new Wasm.Module(buildModule(sharedMaxPages)), { env: { mem } }).exports["run"] as (groups: number, base: number) => void;
+function makeInstance(mem: WasmMemory, base: number, sharedMaxPages: number | undefined, n: number): Instance {
+  const run = new Wasm.Instance(new Wasm.Module(buildModule(sharedMaxPages, n)), { env: { mem } }).exports["run"] as (groups: number, base: number) => void;
   const buf = mem.buffer;
   return {
     run: (groups) => run(groups, base),
@@ -159,19 +163,28 @@ function makeInstance(mem: WasmMemory, base: number, sharedMaxPages: number | un
   };
 }
 
-/** The module in this thread, compiled once, with its own memory. */
-function getInstance(): Instance {
-  instance ??= makeInstance(new Wasm.Memory({ initial: PAGES }), 0, undefined);
-  return instance;
+/** The module for runs of `n` values in this thread, compiled once, over the thread's private memory. */
+function getInstance(n: number): Instance {
+  let w = instances.get(n);
+  if (w === undefined) {
+    privateMemory ??= new Wasm.Memory({ initial: PAGES });
+    w = makeInstance(privateMemory, 0, undefined, n);
+    instances.set(n, w);
+  }
+  return w;
 }
 
-/** The module over the planes region of this thread's arena slot (where arena kernels can write), or null. */
-function getArenaInstance(): Instance | null {
-  if (arenaInstance !== undefined) return arenaInstance;
+/** The module for runs of `n` values over the planes region of this thread's arena slot (where arena kernels can write), or null. */
+function getArenaInstance(n: number): Instance | null {
   const s = threadScratch();
+  if (s === null) return null;
   if (BYTES > PLANES_BYTES) throw new Error("median16: the planes outgrow the arena's planes region");
-  arenaInstance = s === null ? null : makeInstance(s.memory, s.at + KERNEL_SCRATCH_BYTES, ARENA_MAX_PAGES);
-  return arenaInstance;
+  let w = arenaInstances.get(n);
+  if (w === undefined) {
+    w = makeInstance(s.memory, s.at + KERNEL_SCRATCH_BYTES, ARENA_MAX_PAGES, n);
+    arenaInstances.set(n, w);
+  }
+  return w;
 }
 
 /** Contiguous rows of float32 values with runs of 1..16 values (and a uint8 mask, or none). */
@@ -190,8 +203,9 @@ export type RowWalker = (db: number, mb: number, pos: number, n: number) => void
 /** A row walker for the layout, or undefined when SIMD is off (TESSERAE_SIMD=0, or WebAssembly without SIMD). */
 export function median16Rows(l: Median16Layout): RowWalker | undefined {
   if (!simdEnabled()) return undefined;
-  const w = getInstance();
   const nRed = l.dataOffsets.length;
+  if (nRed < 1 || nRed > MAX_RUN) return undefined;
+  const w = getInstance(nRed);
   // planes past the run: always masked; without a mask, every plane of the run is valid
   for (let r = 0; r < MAX_RUN; r++) {
     const at = MASK_BASE + r * MASK_STRIDE;
@@ -242,13 +256,13 @@ export interface Median16Planes {
  */
 export function median16Planes(nRed: number, masked: boolean): Median16Planes | undefined {
   if (!simdEnabled() || !Number.isInteger(nRed) || nRed < 1 || nRed > MAX_RUN) return undefined;
-  return planesOf(getInstance(), nRed, masked);
+  return planesOf(getInstance(nRed), nRed, masked);
 }
 
 /** The same planes in this thread's arena slot, for kernels that address the arena; undefined without a slot or SIMD. */
 export function median16ArenaPlanes(nRed: number, masked: boolean): Median16Planes | undefined {
   if (!simdEnabled() || !Number.isInteger(nRed) || nRed < 1 || nRed > MAX_RUN) return undefined;
-  const w = getArenaInstance();
+  const w = getArenaInstance(nRed);
   return w === null ? undefined : planesOf(w, nRed, masked);
 }
 
