@@ -4,6 +4,7 @@
  * finish in one task, and split them again when a block is too large or too few to keep workers busy.
  */
 import { sizeOf } from "../src/core/shape.js";
+import { DEFAULT_RECHUNK_LIMITS } from "./rechunk-plan.js";
 
 export interface BlockOptions {
   /** Chunks smaller than this are batched into one task. */
@@ -25,7 +26,7 @@ export const DEFAULT_BLOCK_OPTIONS: BlockOptions = {
   parallelMinBytes: 1 << 20,
   workers: 2,
   fanIn: 16,
-  rechunkStages: 6,
+  rechunkStages: DEFAULT_RECHUNK_LIMITS.maxStages,
 };
 
 export interface Block {

@@ -227,9 +227,13 @@ function drive(plan: Plan, executor: Executor, opts: ExecuteOptions, stream: Res
   const table = new BufferTable(plan, store);
   const dirs = new StoreDirs();
   const run = driveWith(plan, executor, opts, stream, table, dirs, limit, store !== undefined);
+  // a failing clean-up must neither hide the run's own error nor skip the other clean-up
   return run.finally(() => {
-    dirs.close();
-    store?.close();
+    try {
+      dirs.close();
+    } finally {
+      store?.close();
+    }
   });
 }
 

@@ -12,9 +12,9 @@ import type { SearchMode } from "../src/graph/search.js";
 import { DEFAULT_BLOCK_OPTIONS, chunkedReductionBlockShape, elementwiseBlockShape, enumerateBlocks, reductionBlockShape, type Block, type BlockOptions } from "./blocks.js";
 import { chunksOf, storedChunks } from "./chunks.js";
 import { fuse, isFusable, type Fused } from "./fuse.js";
-import { isSourceLeaf, sourceScratchBytes, type LeafSpec, type OperandSpec, type Plan, type PlanBuffer, type SourceLeafSpec, type Task, type TaskSpec } from "./task.js";
+import { isSourceLeaf, sourceScratchBytes, type LeafSpec, type OperandSpec, type Plan, type PlanBuffer, type SourceLeafSpec, type StoreSpec, type Task, type TaskSpec } from "./task.js";
 import type { SourceLeaf } from "./fuse.js";
-import { restage, type StoreSpec } from "./restage.js";
+import { restage } from "./restage.js";
 import { DEFAULT_RECHUNK_LIMITS } from "./rechunk-plan.js";
 
 export class UnresolvedShapeError extends Error {

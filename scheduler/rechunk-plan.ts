@@ -33,9 +33,25 @@ export const DEFAULT_RECHUNK_LIMITS: RechunkLimits = { maxBytes: 16 << 20, minCh
 const vol = (s: readonly number[]): number => s.reduce((a, b) => a * b, 1);
 const roundUp = (v: number, m: number): number => Math.ceil(v / m) * m;
 
-/** The box a stage copies at a time: whole chunks of `next`, covering whole chunks of `prev` where they nest. */
-export function copyBox(prev: readonly number[], next: readonly number[], extent: readonly number[]): number[] {
-  return prev.map((p, d) => Math.min(roundUp(Math.max(p, next[d]!), next[d]!), roundUp(extent[d]!, next[d]!)));
+/** A stage: the chunks of the store it writes, and the box it copies at a time (whole chunks of that store). */
+export interface RechunkStage {
+  readonly chunks: number[];
+  readonly box: number[];
+}
+
+/** A copy box may exceed the budget by this much to read whole chunks of the previous grid. */
+const NESTED_SLACK = 1.5;
+
+/**
+ * The box a stage copies at a time: whole chunks of `next` covering whole chunks of `prev`, or, when
+ * the grids don't nest and that would be too large for `maxEl`, whole chunks of `next` within one of
+ * `prev` (a chunk of `prev` is then read by two boxes at each seam).
+ */
+export function copyBox(prev: readonly number[], next: readonly number[], extent: readonly number[], maxEl = Infinity): number[] {
+  const clip = (v: number, d: number) => Math.min(v, roundUp(extent[d]!, next[d]!));
+  const nested = prev.map((p, d) => clip(roundUp(Math.max(p, next[d]!), next[d]!), d));
+  if (vol(nested) <= maxEl * NESTED_SLACK) return nested;
+  return prev.map((p, d) => clip(p > next[d]! ? Math.floor(p / next[d]!) * next[d]! : next[d]!, d));
 }
 
 /** True when a consumer reading `to` blocks from chunks `c` reads no chunk it uses only part of. */
@@ -43,8 +59,9 @@ function fits(c: readonly number[], to: readonly number[]): boolean {
   return c.every((v, d) => v <= to[d]!);
 }
 
-/** Grow the short axes of `n` toward `to` by whole factors, by at most `factor` in all. */
-function grow(n: number[], c: readonly number[], to: readonly number[], extent: readonly number[], factor: number): void {
+/** `c` with its short axes grown toward `to` by whole factors, by at most `factor` in all. */
+function grown(c: readonly number[], to: readonly number[], extent: readonly number[], factor: number): number[] {
+  const n = [...c];
   const axes = c.map((_, d) => d).filter((d) => c[d]! < to[d]!).sort((a, b) => to[b]! / c[b]! - to[a]! / c[a]!);
   for (const d of axes) {
     const m = Math.min(Math.ceil(to[d]! / c[d]!), Math.floor(factor));
@@ -52,15 +69,14 @@ function grow(n: number[], c: readonly number[], to: readonly number[], extent: 
     n[d] = Math.min(c[d]! * m, to[d]!, extent[d]!);
     factor /= n[d]! / c[d]!;
   }
+  return n;
 }
 
 /** The last stage from chunks `c`, if one copy within memory reaches chunks the consumer reads whole and of at least `minEl`. */
 function lastStep(c: readonly number[], to: readonly number[], extent: readonly number[], maxEl: number, minEl: number): number[] | undefined {
-  const n = [...c];
   const boxOver = c.reduce((f, v, d) => f * (v > to[d]! ? roundUp(v, to[d]!) / v : 1), 1);
-  grow(n, c, to, extent, maxEl / (vol(c) * boxOver));
-  for (let d = 0; d < n.length; d++) n[d] = Math.min(n[d]!, to[d]!);
-  return vol(n) >= minEl && vol(copyBox(c, n, extent)) <= maxEl ? n : undefined;
+  const n = grown(c, to, extent, maxEl / (vol(c) * boxOver)).map((v, d) => Math.min(v, to[d]!));
+  return vol(n) >= minEl && vol(copyBox(c, n, extent, maxEl)) <= maxEl * NESTED_SLACK ? n : undefined;
 }
 
 /**
@@ -69,12 +85,11 @@ function lastStep(c: readonly number[], to: readonly number[], extent: readonly 
  * then shrink the axes where `c` is longer to multiples of `to` no smaller than that.
  */
 function step(c: readonly number[], to: readonly number[], extent: readonly number[], maxEl: number, minEl: number): number[] {
-  const n = [...c];
   const shrinkAxes = c.map((_, d) => d).filter((d) => c[d]! > to[d]!);
   // the chunk volume if every long axis were cut to `to` now
   const shrunk = vol(c) * shrinkAxes.reduce((f, d) => f * (to[d]! / c[d]!), 1);
   const boxOver = shrinkAxes.reduce((f, d) => f * (roundUp(c[d]!, to[d]!) / c[d]!), 1);
-  grow(n, c, to, extent, Math.min(Math.max(1, minEl / shrunk), maxEl / (vol(c) * boxOver)));
+  const n = grown(c, to, extent, Math.min(Math.max(1, minEl / shrunk), maxEl / (vol(c) * boxOver)));
   // shrink as far as chunks of `minEl` allow, spread evenly over the long axes
   const total = shrinkAxes.reduce((f, d) => f * (c[d]! / to[d]!), 1);
   const allowed = Math.min(total, vol(n) / minEl);
@@ -94,11 +109,11 @@ function shrunkLength(c: number, t: number, atLeast: number): number {
 }
 
 /**
- * The chunk shapes of the stores, first to last, that take a region of `extent` stored in `from`
- * chunks to stores read in `to` blocks: empty when `from` already serves `to` (no consumer block
- * cuts a chunk), null when no sequence keeps every copy box within `maxBytes`.
+ * The stages, first to last, that take a region of `extent` stored in `from` chunks to a store read
+ * in `to` blocks: empty when `from` already serves `to` (no consumer block cuts a chunk), null when
+ * no sequence keeps every copy box within `maxBytes`.
  */
-export function rechunkStages(extent: readonly number[], from: readonly number[], to: readonly number[], itemBytes: number, limits: RechunkLimits = DEFAULT_RECHUNK_LIMITS): number[][] | null {
+export function rechunkStages(extent: readonly number[], from: readonly number[], to: readonly number[], itemBytes: number, limits: RechunkLimits = DEFAULT_RECHUNK_LIMITS): RechunkStage[] | null {
   const clip = (s: readonly number[]) => s.map((v, d) => Math.max(1, Math.min(v, extent[d]!)));
   const target = clip(to);
   let c = clip(from);
@@ -107,21 +122,23 @@ export function rechunkStages(extent: readonly number[], from: readonly number[]
   // a chunk need never be larger than a consumer block, nor so large a copy box could not hold it
   const minEl = Math.max(1, Math.min(Math.floor(limits.minChunkBytes / itemBytes), vol(target), Math.floor(maxEl / 4)));
   const minLastEl = Math.max(1, Math.min(Math.floor(limits.minLastChunkBytes / itemBytes), minEl));
-  const stages: number[][] = [];
+  const stages: RechunkStage[] = [];
+  const add = (n: number[]): boolean => {
+    const box = copyBox(c, n, extent, maxEl);
+    if (vol(box) > maxEl * NESTED_SLACK) return false;
+    stages.push({ chunks: n, box });
+    c = n;
+    return true;
+  };
   while (!fits(c, target)) {
     const last = lastStep(c, target, extent, maxEl, minLastEl);
-    if (last !== undefined) {
-      stages.push(last);
-      break;
-    }
+    if (last !== undefined) return add(last) ? stages : null;
     // out of stages, or stuck (neither grown nor shrunk): the last store just cuts the long axes to
     // the target, with chunks below `minChunkBytes` if it must
     const cut = c.map((v, d) => Math.min(v, target[d]!));
     let n = stages.length + 1 >= limits.maxStages ? cut : step(c, target, extent, maxEl, minEl);
     if (n.every((v, d) => v === c[d]!)) n = cut;
-    if (vol(copyBox(c, n, extent)) > maxEl) return null;
-    stages.push(n);
-    c = n;
+    if (!add(n)) return null;
   }
   return stages;
 }

@@ -8,7 +8,7 @@ import { DTYPES } from "../src/core/dtype.js";
 import { sizeOf } from "../src/core/shape.js";
 import { enumerateBlocks } from "./blocks.js";
 import type { AxisMap, LeafDesc, SourceLeaf } from "./fuse.js";
-import { copyBox, rechunkStages, type RechunkLimits } from "./rechunk-plan.js";
+import { rechunkStages, type RechunkLimits, type RechunkStage } from "./rechunk-plan.js";
 import type { SourceInfo, Task } from "./task.js";
 
 /** The internal reader of intermediate stores (never named by a user's graph). */
@@ -16,12 +16,6 @@ export const STORE_READER = "store";
 
 /** Rechunk only when single-stage reads would decode at least this many times the region. */
 export const MIN_AMPLIFICATION = 4;
-
-export interface StoreSpec {
-  readonly id: number;
-  /** The task after which nothing reads the store any more. */
-  readonly dropAfter: string;
-}
 
 export interface RestageContext {
   readonly limits: RechunkLimits;
@@ -85,38 +79,49 @@ export function restage(leaves: readonly LeafDesc[], stageShape: readonly number
   return { leaves: out, deps };
 }
 
-function restageGroup(group: readonly SourceLeaf[], stageShape: readonly number[], block: readonly number[], ctx: RestageContext, groupNo: number): { leaves: SourceLeaf[]; ready: string } | undefined {
-  const source = group[0]!.source;
-  const nd = source.fullShape.length;
-  if (stageShape.some((s) => s === 0)) return undefined;
-  // the region of the source the stage reads (union over the leaves), and the block each task reads of it
+/** The region of the source a stage's leaves read (their union), and the block each task reads of it. */
+function regionOf(group: readonly SourceLeaf[], stageShape: readonly number[], block: readonly number[]): { lo: number[]; extent: number[]; target: number[] } {
+  const nd = group[0]!.source.fullShape.length;
   const lo = new Array<number>(nd).fill(Infinity), hi = new Array<number>(nd).fill(-Infinity);
   const to = new Array<number>(nd).fill(Infinity);
   for (const l of group) {
     l.axes.forEach((m, j) => {
-      const len = m.a < 0 ? 1 : stageShape[m.a]!;
       lo[j] = Math.min(lo[j]!, m.c);
-      hi[j] = Math.max(hi[j]!, m.c + len - 1);
+      hi[j] = Math.max(hi[j]!, m.c + (m.a < 0 ? 1 : stageShape[m.a]!) - 1);
       if (m.a >= 0) to[j] = Math.min(to[j]!, block[m.a]!);
     });
   }
   const extent = lo.map((v, j) => hi[j]! - v + 1);
-  const target = to.map((v, j) => (v === Infinity ? extent[j]! : v));
+  // a constant axis is read whole by every task
+  return { lo, extent, target: to.map((v, j) => (v === Infinity ? extent[j]! : v)) };
+}
+
+/** The stages worth running for a group: null when reading as stored wastes too little to pay for them. */
+function stagesFor(group: readonly SourceLeaf[], stageShape: readonly number[], block: readonly number[], region: ReturnType<typeof regionOf>, limits: RechunkLimits): RechunkStage[] | null {
+  const source = group[0]!.source;
   // what single-stage reads would decode, against decoding the region once
   let single = 0;
   for (const l of group) single += l.axes.reduce((p, m, j) => p * decodedAlong(m, source, j, stageShape, block), 1);
-  const once = extent.reduce((p, e, j) => p * alignedLength(lo[j]!, hi[j]!, source.chunks[j]!, source.fullShape[j]!), 1);
+  const once = region.extent.reduce((p, e, j) => p * alignedLength(region.lo[j]!, region.lo[j]! + e - 1, source.chunks[j]!, source.fullShape[j]!), 1);
+  if (single < MIN_AMPLIFICATION * once) return null;
   const item = DTYPES[source.dtype].bytes + (source.masked ? 1 : 0);
-  const stages = single >= MIN_AMPLIFICATION * once ? rechunkStages(extent, source.chunks, target, item, ctx.limits) : null;
+  const stages = rechunkStages(region.extent, source.chunks, region.target, item, limits);
   // each stage writes and reads the region once more: worth it only against enough waste
-  if (stages === null || stages.length === 0 || single < (2 + 2 * stages.length) * once) return undefined;
+  return stages === null || stages.length === 0 || single < (2 + 2 * stages.length) * once ? null : stages;
+}
 
+function restageGroup(group: readonly SourceLeaf[], stageShape: readonly number[], block: readonly number[], ctx: RestageContext, groupNo: number): { leaves: SourceLeaf[]; ready: string } | undefined {
+  if (stageShape.some((s) => s === 0)) return undefined;
+  const region = regionOf(group, stageShape, block);
+  const stages = stagesFor(group, stageShape, block, region, ctx.limits);
+  if (stages === null) return undefined;
+  const source = group[0]!.source;
+  const item = DTYPES[source.dtype].bytes + (source.masked ? 1 : 0);
+  const { lo, extent } = region;
   let from: SourceInfo = source;
   let fromOrigin = lo;
-  let fromChunks = source.chunks;
   let ready: string | undefined;
-  stages.forEach((chunks, k) => {
-    const box = copyBox(fromChunks.map((c, d) => Math.min(c, extent[d]!)), chunks, extent);
+  stages.forEach(({ chunks, box }, k) => {
     // an intermediate store goes once the next stage has copied it, the last once the stage is done
     const id = ctx.addStore(k === stages.length - 1 ? ctx.consumerReady : ctx.key(`rechunk${groupNo}.${k + 1}`, [-1]));
     const store: SourceInfo = { reader: STORE_READER, params: { store: id, chunks, dtype: source.dtype, masked: source.masked }, fullShape: extent, chunks, dtype: source.dtype, masked: source.masked };
@@ -141,7 +146,6 @@ function restageGroup(group: readonly SourceLeaf[], stageShape: readonly number[
     ready = barrier;
     from = store;
     fromOrigin = extent.map(() => 0);
-    fromChunks = chunks;
   });
   const leaves = group.map((l): SourceLeaf => ({ kind: "source", source: from, axes: l.axes.map((m, j) => ({ c: m.c - lo[j]!, a: m.a, s: m.s })) }));
   return { leaves, ready: ready! };

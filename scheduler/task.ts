@@ -7,7 +7,6 @@ import type { ReduceFn } from "../src/graph/ops.js";
 import type { Program } from "./program.js";
 import type { AlongParams } from "../src/graph/along.js";
 import type { SearchMode } from "../src/graph/search.js";
-import type { StoreSpec } from "./restage.js";
 
 /** A strided view of a plan buffer, in elements. */
 export interface OperandSpec {
@@ -251,6 +250,13 @@ export interface PlanBuffer {
   readonly aliasOf?: number;
   /** Key of the barrier task that completes when the buffer is fully written. */
   readonly ready?: string;
+}
+
+/** An intermediate store of a rechunked source (restage.ts). */
+export interface StoreSpec {
+  readonly id: number;
+  /** The task after which nothing reads the store any more. */
+  readonly dropAfter: string;
 }
 
 export interface Plan {
