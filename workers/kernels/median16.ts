@@ -144,8 +144,8 @@ interface Instance {
   outMask: Uint8Array;
 }
 
-/** This thread's private memory for the planes (one for every run length). */
-let privateMemory: WasmMemory | undefined;
+/** This thread's private memory for the planes (one for every run length); null when the runtime refused it. */
+let privateMemory: WasmMemory | null | undefined;
 /** Instances by run length: over the private memory, and over this thread's planes region of the arena. */
 const instances = new Map<number, Instance>();
 const arenaInstances = new Map<number, Instance>();
@@ -163,12 +163,25 @@ function makeInstance(mem: WasmMemory, base: number, sharedMaxPages: number | un
   };
 }
 
-/** The module for runs of `n` values in this thread, compiled once, over the thread's private memory. */
-function getInstance(n: number): Instance {
+/** The private memory, or null when the runtime refuses one (an address-space limit): callers then sort in JS. */
+function getPrivateMemory(): WasmMemory | null {
+  if (privateMemory !== undefined) return privateMemory;
+  try {
+    privateMemory = new Wasm.Memory({ initial: PAGES });
+  } catch (e) {
+    if (!(e instanceof RangeError)) throw e;
+    privateMemory = null;
+  }
+  return privateMemory;
+}
+
+/** The module for runs of `n` values in this thread, compiled once, over the thread's private memory; null without one. */
+function getInstance(n: number): Instance | null {
   let w = instances.get(n);
   if (w === undefined) {
-    privateMemory ??= new Wasm.Memory({ initial: PAGES });
-    w = makeInstance(privateMemory, 0, undefined, n);
+    const mem = getPrivateMemory();
+    if (mem === null) return null;
+    w = makeInstance(mem, 0, undefined, n);
     instances.set(n, w);
   }
   return w;
@@ -200,12 +213,13 @@ export interface Median16Layout {
 /** The medians of `n` output elements of a row: element k reads data `db + k`, mask `mb + k` (plus the run offsets), writes `pos + k`. */
 export type RowWalker = (db: number, mb: number, pos: number, n: number) => void;
 
-/** A row walker for the layout, or undefined when SIMD is off (TESSERAE_SIMD=0, or WebAssembly without SIMD). */
+/** A row walker for the layout, or undefined when SIMD is off (TESSERAE_SIMD=0, or WebAssembly without SIMD) or its memory was refused. */
 export function median16Rows(l: Median16Layout): RowWalker | undefined {
   if (!simdEnabled()) return undefined;
   const nRed = l.dataOffsets.length;
   if (nRed < 1 || nRed > MAX_RUN) return undefined;
   const w = getInstance(nRed);
+  if (w === null) return undefined;
   // planes past the run: always masked; without a mask, every plane of the run is valid
   for (let r = 0; r < MAX_RUN; r++) {
     const at = MASK_BASE + r * MASK_STRIDE;
@@ -251,12 +265,13 @@ export interface Median16Planes {
 }
 
 /**
- * Planes for runs of `nRed` (1..16) float32 values, or undefined when SIMD is off. Planes past the
+ * Planes for runs of `nRed` (1..16) float32 values, or undefined when SIMD is off or its memory was refused. Planes past the
  * run are masked; with `masked` false the run's planes are all valid and the caller writes values only.
  */
 export function median16Planes(nRed: number, masked: boolean): Median16Planes | undefined {
   if (!simdEnabled() || !Number.isInteger(nRed) || nRed < 1 || nRed > MAX_RUN) return undefined;
-  return planesOf(getInstance(nRed), nRed, masked);
+  const w = getInstance(nRed);
+  return w === null ? undefined : planesOf(w, nRed, masked);
 }
 
 /** The same planes in this thread's arena slot, for kernels that address the arena; undefined without a slot or SIMD. */
