@@ -11,6 +11,11 @@ export interface BlockOptions {
   readonly minTaskBytes: number;
   /** A task reads at most about this much. */
   readonly maxTaskBytes: number;
+  /**
+   * The same for reductions whose inputs are all in memory: they read them in place, so a task's own
+   * memory is its partial, not its block, and fewer, larger tasks save per-task costs.
+   */
+  readonly maxInPlaceTaskBytes: number;
   /** Stages bigger than this are split into at least 2 × workers tasks. */
   readonly parallelMinBytes: number;
   readonly workers: number;
@@ -23,6 +28,7 @@ export interface BlockOptions {
 export const DEFAULT_BLOCK_OPTIONS: BlockOptions = {
   minTaskBytes: 1 << 20,
   maxTaskBytes: 16 << 20,
+  maxInPlaceTaskBytes: 64 << 20,
   parallelMinBytes: 1 << 20,
   workers: 2,
   fanIn: 16,

@@ -174,9 +174,11 @@ class Lowering {
     const item = this.itemBytes(f0, x);
     const whole = fn === "median";
     const chained = !whole && f0.leaves.some((l) => l.kind === "source");
+    const inPlace = !whole && f0.leaves.every((l) => l.kind === "buf");
+    const sizing = inPlace ? { ...this.opts, maxTaskBytes: Math.max(this.opts.maxTaskBytes, this.opts.maxInPlaceTaskBytes) } : this.opts;
     const blockShape = chained
       ? chunkedReductionBlockShape(x.shape, chunksOf(x, this.chunkMemo), reduced, item, this.opts)
-      : reductionBlockShape(x.shape, chunksOf(x, this.chunkMemo), reduced, item, this.opts, whole);
+      : reductionBlockShape(x.shape, chunksOf(x, this.chunkMemo), reduced, item, sizing, whole);
     const blocks = enumerateBlocks(x.shape, blockShape);
     const { f, deps: moved } = this.restaged(node, f0, x.shape, blockShape);
     const deps = [...this.depsOf(f.leaves), ...moved];
@@ -500,7 +502,9 @@ function withSourceScratch(t: Task): Task {
 }
 
 export function lower(root: Node, opts: Partial<BlockOptions> = {}): Plan {
-  const l = new Lowering({ ...DEFAULT_BLOCK_OPTIONS, ...opts });
+  // a caller who sizes tasks sizes in-place reductions too, unless it says otherwise
+  const inPlace = opts.maxInPlaceTaskBytes ?? opts.maxTaskBytes ?? DEFAULT_BLOCK_OPTIONS.maxInPlaceTaskBytes;
+  const l = new Lowering({ ...DEFAULT_BLOCK_OPTIONS, ...opts, maxInPlaceTaskBytes: inPlace });
   const b = l.materialize(root);
   return { buffers: l.buffers, tasks: l.tasks.map(withSourceScratch), result: b.id, ...(l.stores.length === 0 ? {} : { stores: l.stores }) };
 }

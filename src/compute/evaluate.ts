@@ -39,7 +39,8 @@ export type ArrayValue = NDArray | MaskedNDArray;
 function planFor(node: Node, o: EvaluateOptions): { plan: Plan; memoryLimit: number } {
   const memoryLimit = o.memoryLimit ?? getConfig().memoryLimit;
   // tasks sized so a few fit in the limit at once
-  const plan = lower(node, { maxTaskBytes: Math.min(16 << 20, Math.max(1 << 20, Math.floor(memoryLimit / 4))), ...o.plan });
+  const quarter = Math.max(1 << 20, Math.floor(memoryLimit / 4));
+  const plan = lower(node, { maxTaskBytes: Math.min(16 << 20, quarter), maxInPlaceTaskBytes: o.plan?.maxTaskBytes ?? Math.min(64 << 20, quarter), ...o.plan });
   return { plan, memoryLimit };
 }
 

@@ -212,3 +212,19 @@ t.test("stages: reductions, gathers and reshapes of materialized buffers", async
   const g = lower(nodeOf(x.get([3, 1, 2])));
   t.same(kernels(g), { take: 1, barrier: 1 });
 });
+
+t.test("reductions over in-memory buffers take larger blocks (maxInPlaceTaskBytes): they read their inputs in place", async (t) => {
+  const x = wf.Array.from(new Float32Array(16 * 4 * 256 * 256), [16, 4, 256, 256]);
+  const red = x.get(":, 2"), nir = x.get(":, 3");
+  const ndviMean = nodeOf(nir.sub(red).div(nir.add(red)).mean(0));
+  const sized = specs(lower(ndviMean, { maxTaskBytes: 1 << 20, maxInPlaceTaskBytes: 1 << 20 }), "reduce");
+  const larger = specs(lower(ndviMean, { maxTaskBytes: 1 << 20, maxInPlaceTaskBytes: 4 << 20 }), "reduce");
+  // a block reads 12 bytes per element (two float32 leaves and the float32 chain value)
+  t.ok(sized.every((s) => sizeOf(s.shape) * 12 <= 1 << 20) && larger.every((s) => sizeOf(s.shape) * 12 <= 4 << 20), "blocks within their budgets");
+  t.ok(larger.length * 3 <= sized.length, `${larger.length} tasks instead of ${sized.length}`);
+  t.ok(larger.length >= 4, "still at least two tasks per worker");
+  // a caller who sizes tasks sizes in-place reductions too; medians are never sized as in-place
+  t.equal(specs(lower(ndviMean, { maxTaskBytes: 1 << 20 }), "reduce").length, sized.length);
+  const med = nodeOf(nir.sub(red).median(0));
+  t.equal(specs(lower(med, { maxTaskBytes: 1 << 20, maxInPlaceTaskBytes: 4 << 20 }), "median").length, specs(lower(med, { maxTaskBytes: 1 << 20 }), "median").length);
+});
