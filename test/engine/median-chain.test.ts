@@ -8,8 +8,8 @@
  * zero medians) too. Programs and operands it does not take (runs past 16 values, a reduced last
  * axis) fall back.
  */
-import { readFileSync } from "node:fs";
 import t from "tap";
+import { medianCases, type MedianCase, type MedianInput } from "../support/median-fixture.js";
 import { DTYPES, allocate, viewOf, type DTypeName } from "../../src/core/dtype.js";
 import { leaseBoxes, type BoxLease } from "../../src/core/arena.js";
 import type { Program } from "../../scheduler/program.js";
@@ -19,24 +19,7 @@ import { setSimdEnabled } from "../../workers/codegen/wasm/runtime.js";
 import { runMedian, type MedianArgs } from "../../workers/kernels/median.js";
 import { chainMedianTiles } from "../../workers/kernels/median-chain.js";
 
-interface Input {
-  dtype: DTypeName;
-  shape: number[];
-  data: (number | null)[];
-  mask?: number[];
-}
-
-interface Case {
-  name: string;
-  inputs: Record<string, Input>;
-  expr: string;
-  axis: number | number[];
-  shape: number[];
-  data: (number | null)[];
-  mask: number[];
-}
-
-const fixture = JSON.parse(readFileSync(new URL("../fixtures/median-program.json", import.meta.url), "utf8")) as { cases: Case[] };
+const fixture = { cases: medianCases() };
 const ndviCases = fixture.cases.filter((c) => c.expr === "ndvi");
 /** Unmasked float32 differences: `a - b` of two float32 leaves. */
 const diffCases = fixture.cases.filter((c) => c.expr === "a-b" && c.inputs["a"]!.dtype === "float32");
@@ -73,7 +56,7 @@ function cStrides(shape: readonly number[]): number[] {
 }
 
 /** A band's data and mask in the lease's arena memory (`inArena`), or in ordinary memory. */
-function band(i: Input, lease: BoxLease, inArena: boolean): Operand {
+function band(i: MedianInput, lease: BoxLease, inArena: boolean): Operand {
   const n = i.data.length;
   let data, mask: Uint8Array;
   if (inArena) {
@@ -92,13 +75,13 @@ function band(i: Input, lease: BoxLease, inArena: boolean): Operand {
 }
 
 /** The case's two inputs, in the order its program reads them. */
-function inputsOf(c: Case): [Input, Input] {
+function inputsOf(c: MedianCase): [MedianInput, MedianInput] {
   return c.expr === "ndvi" ? [c.inputs["nir"]!, c.inputs["red"]!] : [c.inputs["a"]!, c.inputs["b"]!];
 }
 
-function medianArgs(c: Case, leaves: Operand[], program = c.expr === "ndvi" ? ndviProgram(c.inputs["nir"]!.dtype) : diffProgram): MedianArgs {
+function medianArgs(c: MedianCase, leaves: Operand[], program = c.expr === "ndvi" ? ndviProgram(c.inputs["nir"]!.dtype) : diffProgram): MedianArgs {
   const shape = inputsOf(c)[0].shape;
-  const axes = typeof c.axis === "number" ? [c.axis] : c.axis;
+  const axes = typeof c.axis === "number" ? [c.axis] : c.axis ?? [];
   const n = c.shape.reduce((a, b) => a * b, 1);
   return {
     program, shape, leaves, reduced: shape.map((_, i) => axes.includes(i)), outDType: "float32",
@@ -106,7 +89,7 @@ function medianArgs(c: Case, leaves: Operand[], program = c.expr === "ndvi" ? nd
   };
 }
 
-function run(c: Case, arena: { nir: boolean; red: boolean; masks?: boolean }): { out: Operand; tiles: number } {
+function run(c: MedianCase, arena: { nir: boolean; red: boolean; masks?: boolean }): { out: Operand; tiles: number } {
   const lease = leaseBoxes();
   if (lease === null) throw new Error("no arena lease in this thread");
   try {
@@ -125,7 +108,7 @@ function run(c: Case, arena: { nir: boolean; red: boolean; masks?: boolean }): {
 for (const c of [...ndviCases, ...diffCases]) {
   t.test(c.name, async (t) => {
     const wasm = run(c, { nir: true, red: true });
-    const shape = inputsOf(c)[0].shape, axes = typeof c.axis === "number" ? [c.axis] : c.axis;
+    const shape = inputsOf(c)[0].shape, axes = typeof c.axis === "number" ? [c.axis] : c.axis ?? [];
     const w = shape.reduce((n, d, i) => (axes.includes(i) ? n * d : n), 1);
     if (w > 16) t.equal(wasm.tiles, 0, `runs of ${w} values: past median16's 16, the JS path`);
     else if (axes.includes(shape.length - 1)) t.equal(wasm.tiles, 0, "the last axis reduced: no contiguous kept run for the chain, the JS path");

@@ -5,8 +5,8 @@
  * planes: a row longer than one of its tiles, zero medians' signs); each in one block and in small
  * chunks (tiles and the walk over outer kept axes), and with SIMD off.
  */
-import { readFileSync } from "node:fs";
 import t from "tap";
+import { medianCases, type MedianCase, type MedianInput } from "../support/median-fixture.js";
 import * as wf from "../../src/index.js";
 import { DTYPES, allocate, type DTypeName } from "../../src/core/dtype.js";
 import { MaskedNDArray, NDArray } from "../../src/core/ndarray.js";
@@ -15,27 +15,9 @@ import { setSimdEnabled } from "../../workers/codegen/wasm/runtime.js";
 
 t.teardown(() => wf.shutdown());
 
-interface Input {
-  dtype: DTypeName;
-  shape: number[];
-  data: (number | null)[];
-  mask?: number[];
-}
+const fixture = { cases: medianCases() };
 
-interface Case {
-  name: string;
-  inputs: Record<string, Input>;
-  expr: "ndvi" | "x*2+y" | "a-b" | "i+j";
-  axis: number | number[] | null;
-  dtype: DTypeName;
-  shape: number[];
-  data: (number | null)[];
-  mask: number[];
-}
-
-const fixture = JSON.parse(readFileSync(new URL("../fixtures/median-program.json", import.meta.url), "utf8")) as { cases: Case[] };
-
-function input(i: Input, chunks: number[] | undefined): wf.Array | wf.MaskedArray {
+function input(i: MedianInput, chunks: number[] | undefined): wf.Array | wf.MaskedArray {
   const data = allocate(i.dtype, i.data.length, false) as Float64Array;
   i.data.forEach((v, k) => (data[k] = v ?? NaN));
   const a = wf.Array.from(data, i.shape, chunks === undefined ? {} : { chunks });
@@ -43,7 +25,7 @@ function input(i: Input, chunks: number[] | undefined): wf.Array | wf.MaskedArra
   return new wf.MaskedArray(a, { mask: wf.Array.from(Uint8Array.from(i.mask), i.shape, { dtype: "bool" }) });
 }
 
-function build(c: Case, chunks: number[] | undefined): wf.Array | wf.MaskedArray {
+function build(c: MedianCase, chunks: number[] | undefined): wf.Array | wf.MaskedArray {
   const v = Object.fromEntries(Object.entries(c.inputs).map(([k, i]) => [k, input(i, chunks)]));
   switch (c.expr) {
     case "ndvi": {
