@@ -8,7 +8,7 @@
 import t from "tap";
 import { medianCases, type MedianCase, type MedianInput } from "../support/median-fixture.js";
 import * as wf from "../../src/index.js";
-import { DTYPES, allocate, type DTypeName } from "../../src/core/dtype.js";
+import { DTYPES, allocate } from "../../src/core/dtype.js";
 import { MaskedNDArray, NDArray } from "../../src/core/ndarray.js";
 import { mergeExchange, NETWORK_MAX } from "../../workers/kernels/median-network.js";
 import { setSimdEnabled } from "../../workers/codegen/wasm/runtime.js";
