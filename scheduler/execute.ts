@@ -8,10 +8,10 @@ import type { Partial } from "../workers/kernels/reduce.js";
 import { ArenaAccumulators } from "./arena-acc.js";
 import type { TaskOutput, WireTask } from "../workers/run-task.js";
 import { BufferTable, type Storage } from "./storage.js";
-import { isSourceLeaf, outOperand, type LeafSpec, type OperandSpec, type Plan, type Task, type TaskSpec } from "./task.js";
+import { elementBytes, isSourceLeaf, outOperand, type LeafSpec, type OperandSpec, type Plan, type Task, type TaskSpec } from "./task.js";
 import type { Operand } from "../workers/codegen/loops.js";
 import type { SourceLeafSpec } from "./task.js";
-import { allocate, DTYPES, type TypedArray } from "../src/core/dtype.js";
+import { allocate, type TypedArray } from "../src/core/dtype.js";
 import { sizeOf } from "../src/core/shape.js";
 import type { OutBox } from "./stream.js";
 import { FileSpillStore, type SpillStore } from "./spill.js";
@@ -66,7 +66,7 @@ function leafExtent(spec: TaskSpec): readonly number[] | undefined {
 const wholeBytes = (plan: Plan, id: number): number => {
   let b = plan.buffers[id]!;
   while (b.aliasOf !== undefined) b = plan.buffers[b.aliasOf]!;
-  return b.payload !== undefined ? 0 : sizeOf(b.shape) * (DTYPES[b.dtype].bytes + (b.masked ? 1 : 0));
+  return b.payload !== undefined ? 0 : sizeOf(b.shape) * elementBytes(b);
 };
 
 /**
@@ -276,7 +276,7 @@ function driveWith(
   let tasksRun = 0;
   let failed = false;
   const resultBuf = plan.buffers[plan.result]!;
-  const boxBytesPer = DTYPES[resultBuf.dtype].bytes + (resultBuf.masked ? 1 : 0);
+  const boxBytesPer = elementBytes(resultBuf);
   const boxBytes = (key: string): number => {
     const box = stream?.boxes.get(key);
     return box === undefined ? 0 : sizeOf(box.shape) * boxBytesPer;
@@ -368,7 +368,8 @@ function driveWith(
           if (byKey.get(k)!.spec.kernel !== "barrier") readyWork++;
         }
       }
-      for (const id of dropAfter.get(t.key) ?? []) dirs.drop(id);
+      const dropped = dropAfter.get(t.key);
+      if (dropped !== undefined) for (const id of dropped) dirs.drop(id);
       finishedAll++;
       if (t.spec.kernel !== "barrier") progress.finished++;
     };

@@ -4,12 +4,11 @@
  * chunk by chunk, into intermediate stores (see rechunk-plan.ts for their chunk shapes), and the
  * stage reads the last store instead, whole chunks only. Pure: leaves and block shapes in, tasks out.
  */
-import { DTYPES } from "../src/core/dtype.js";
 import { sizeOf } from "../src/core/shape.js";
 import { enumerateBlocks } from "./blocks.js";
 import type { AxisMap, LeafDesc, SourceLeaf } from "./fuse.js";
 import { rechunkStages, type RechunkLimits, type RechunkStage } from "./rechunk-plan.js";
-import type { SourceInfo, Task } from "./task.js";
+import { alignedRange, elementBytes, type SourceInfo, type Task } from "./task.js";
 
 /** The internal reader of intermediate stores (never named by a user's graph). */
 export const STORE_READER = "store";
@@ -30,7 +29,8 @@ export interface RestageContext {
 
 /** The chunk-aligned length around [lo, hi] on an axis chunked by `ch` of length `full`. */
 function alignedLength(lo: number, hi: number, ch: number, full: number): number {
-  return Math.min(full, (Math.floor(hi / ch) + 1) * ch) - Math.floor(lo / ch) * ch;
+  const [a0, a1] = alignedRange({ lo, hi, empty: false }, ch, full);
+  return a1 - a0;
 }
 
 /** Elements decoded along axis `j` by all blocks of a stage reading it from `source` chunks. */
@@ -97,14 +97,13 @@ function regionOf(group: readonly SourceLeaf[], stageShape: readonly number[], b
 }
 
 /** The stages worth running for a group: null when reading as stored wastes too little to pay for them. */
-function stagesFor(group: readonly SourceLeaf[], stageShape: readonly number[], block: readonly number[], region: ReturnType<typeof regionOf>, limits: RechunkLimits): RechunkStage[] | null {
+function stagesFor(group: readonly SourceLeaf[], stageShape: readonly number[], block: readonly number[], region: ReturnType<typeof regionOf>, item: number, limits: RechunkLimits): RechunkStage[] | null {
   const source = group[0]!.source;
   // what single-stage reads would decode, against decoding the region once
   let single = 0;
   for (const l of group) single += l.axes.reduce((p, m, j) => p * decodedAlong(m, source, j, stageShape, block), 1);
   const once = region.extent.reduce((p, e, j) => p * alignedLength(region.lo[j]!, region.lo[j]! + e - 1, source.chunks[j]!, source.fullShape[j]!), 1);
   if (single < MIN_AMPLIFICATION * once) return null;
-  const item = DTYPES[source.dtype].bytes + (source.masked ? 1 : 0);
   const stages = rechunkStages(region.extent, source.chunks, region.target, item, limits);
   // each stage writes and reads the region once more: worth it only against enough waste
   return stages === null || stages.length === 0 || single < (2 + 2 * stages.length) * once ? null : stages;
@@ -112,11 +111,11 @@ function stagesFor(group: readonly SourceLeaf[], stageShape: readonly number[], 
 
 function restageGroup(group: readonly SourceLeaf[], stageShape: readonly number[], block: readonly number[], ctx: RestageContext, groupNo: number): { leaves: SourceLeaf[]; ready: string } | undefined {
   if (stageShape.some((s) => s === 0)) return undefined;
-  const region = regionOf(group, stageShape, block);
-  const stages = stagesFor(group, stageShape, block, region, ctx.limits);
-  if (stages === null) return undefined;
   const source = group[0]!.source;
-  const item = DTYPES[source.dtype].bytes + (source.masked ? 1 : 0);
+  const item = elementBytes(source);
+  const region = regionOf(group, stageShape, block);
+  const stages = stagesFor(group, stageShape, block, region, item, ctx.limits);
+  if (stages === null) return undefined;
   const { lo, extent } = region;
   let from: SourceInfo = source;
   let fromOrigin = lo;

@@ -6,7 +6,7 @@ import { allocate, DTYPES, type TypedArray } from "../src/core/dtype.js";
 import { sizeOf } from "../src/core/shape.js";
 import { arenaAddress } from "../src/core/arena.js";
 import type { Operand } from "../workers/codegen/loops.js";
-import type { OperandSpec, Plan, PlanBuffer } from "./task.js";
+import { elementBytes, type OperandSpec, type Plan, type PlanBuffer } from "./task.js";
 import type { SpillStore } from "./spill.js";
 
 export interface Storage {
@@ -88,7 +88,7 @@ export class BufferTable {
     if (extent === undefined) return whole;
     const b = this.plan.buffers[r]!;
     const [lo, hi] = elementRange(o, extent);
-    return (hi - lo + 1) * (DTYPES[b.dtype].bytes + (b.masked ? 1 : 0));
+    return (hi - lo + 1) * elementBytes(b);
   }
 
   /**

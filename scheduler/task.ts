@@ -58,8 +58,13 @@ function axisSpan(l: SourceLeafSpec, j: number): { c: number; lo: number; hi: nu
   return { c, lo: Math.min(c, last), hi: Math.max(c, last), empty: false };
 }
 
+/** Bytes per element of data and, when masked, its mask byte. */
+export function elementBytes(x: { readonly dtype: DTypeName; readonly masked: boolean }): number {
+  return DTYPES[x.dtype].bytes + (x.masked ? 1 : 0);
+}
+
 /** The chunk-aligned range [a0, a1) around a span on an axis chunked by `ch` (empty spans: a0 = a1). */
-function alignedRange(span: { lo: number; hi: number; empty: boolean }, ch: number, full: number): [number, number] {
+export function alignedRange(span: { lo: number; hi: number; empty: boolean }, ch: number, full: number): [number, number] {
   const a0 = Math.floor(span.lo / ch) * ch;
   return [a0, span.empty ? a0 : Math.min(full, (Math.floor(span.hi / ch) + 1) * ch)];
 }
@@ -97,7 +102,7 @@ export function footprintBox(l: SourceLeafSpec): { start: number[]; shape: numbe
 export function sourceReadPlan(l: SourceLeafSpec): { box: { start: number[]; shape: number[] }; axes: SourceAxis[]; viaChunk: boolean; bytes: number } {
   const aligned = sourceBox(l);
   const tight = footprintBox(l);
-  const item = DTYPES[l.source.dtype].bytes + (l.source.masked ? 1 : 0);
+  const item = elementBytes(l.source);
   const vol = (s: readonly number[]) => s.reduce((a, b) => a * b, 1);
   if (vol(aligned.shape) <= 2 * vol(tight.shape)) return { box: aligned, axes: aligned.axes, viaChunk: false, bytes: vol(aligned.shape) * item };
   return { box: tight, axes: aligned.axes, viaChunk: true, bytes: (vol(tight.shape) + vol(l.source.chunks)) * item };
@@ -117,7 +122,7 @@ export function sourceScratchBytes(l: SourceLeafSpec): number {
     tight *= span.hi - span.lo + 1;
     aligned *= a1 - a0;
   }
-  const item = DTYPES[l.source.dtype].bytes + (l.source.masked ? 1 : 0);
+  const item = elementBytes(l.source);
   return aligned <= 2 * tight ? aligned * item : (tight + chunk) * item;
 }
 
